@@ -1,0 +1,294 @@
+"""``normalize()`` and ``normalize_stream()``: decoding bodies, choosing the chain, running it."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.version import Version
+
+from . import _chain
+from ._endpoints import Endpoint, Kind, route
+from ._errors import InvalidBodyError, NormalizeWarning, TruncatedStreamError, UnknownVersionError
+from ._registry import REGISTRY
+from ._versions import parse_version, split_path
+from .schema import _REQUEST, Request, ShapeError
+
+VERSIONS_V: tuple[Version, ...] = REGISTRY.versions
+OLDEST: Version = VERSIONS_V[0]
+NEWEST: Version = VERSIONS_V[-1]
+
+JSON = Any  # dict | list | str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with the responses of one request: found once, applied to each document."""
+
+    method: str
+    path: str
+    endpoint: Endpoint | None
+    source: Version | None
+    target: Version
+    steps: tuple[_chain.Step, ...]
+    request: Request
+    newer_than_target: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.UNKNOWN if self.endpoint is None else self.endpoint.kind
+
+    @property
+    def idle(self) -> bool:
+        """True when documents pass through unchanged (nothing to do, or a source newer than the target)."""
+        return not self.steps
+
+    def apply(self, document: JSON) -> JSON:
+        """Normalise one document (one array, for list endpoints). Never mutates ``document``."""
+        if not self.steps:
+            return document
+        assert self.endpoint is not None
+        token = _REQUEST.set(self.request)
+        try:
+            if self.endpoint.many:
+                if type(document) is not list:
+                    raise ShapeError("an array", document)
+                return [self._apply_one(item, index) for index, item in enumerate(document)]
+            return _chain.run(self.steps, document)
+        except ShapeError as exc:
+            raise InvalidBodyError(
+                f"{self.method} {self.path}: the body does not have the shape of a "
+                f"{self.endpoint.description or self.endpoint.name} answer: {exc.describe()}"
+            ) from None
+        finally:
+            _REQUEST.reset(token)
+
+    def _apply_one(self, item: JSON, index: int) -> JSON:
+        try:
+            return _chain.run(self.steps, item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{index}]")
+            raise
+
+
+def resolve_target(target: str | Version | None) -> Version:
+    if target is None:
+        return NEWEST
+    version = parse_version(target)
+    if not OLDEST <= version <= NEWEST:
+        raise UnknownVersionError(
+            f"target {str(target)!r} is not a version this library can produce: it knows "
+            f"{OLDEST} to {NEWEST}; upgrade normalize-engine for newer versions"
+        )
+    return version
+
+
+def make_plan(
+    method: str,
+    path: str,
+    *,
+    version: str | Version | None = None,
+    target: str | Version | None = None,
+) -> Plan:
+    """Route a request and choose its chain. The source version is the path's ``/vX.Y`` prefix, else
+    ``version``, else unknown (every step applies; steps look at the shape they are given)."""
+    if not isinstance(path, str):
+        raise InvalidBodyError(f"path must be a string such as '/v1.41/containers/json', got {path!r}")
+    prefix, bare, query = split_path(path)
+    target_v = resolve_target(target)
+    raw_source = prefix if prefix is not None else version
+    source = None if raw_source is None else parse_version(raw_source)
+    method = method.upper()
+    endpoint = route(method, bare)
+    match = endpoint.regex.match(bare) if endpoint is not None else None
+    request = Request(
+        method=method,
+        path=bare,
+        query=query,
+        params=match.groups() if match else (),
+        source=None if source is None else str(source),
+        target=str(target_v),
+    )
+    if source is not None and source > target_v:
+        return Plan(method, bare, endpoint, source, target_v, (), request, newer_than_target=True)
+    steps: tuple[_chain.Step, ...] = ()
+    if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
+        steps = _chain.chain(endpoint.name, source, target_v)
+    return Plan(method, bare, endpoint, source, target_v, steps, request)
+
+
+def decode(body: Any, what: str = "body") -> JSON:
+    """Turn a body given as str or bytes into JSON; JSON values pass through."""
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidBodyError(f"the {what} is not UTF-8 text: {exc}") from None
+    if isinstance(body, str):
+        try:
+            return json.loads(body)
+        except json.JSONDecodeError as exc:
+            snippet = body[:60] + ("..." if len(body) > 60 else "")
+            raise InvalidBodyError(f"the {what} is not JSON ({exc}): {snippet!r}") from None
+        except RecursionError:
+            raise InvalidBodyError(f"the {what} nests JSON too deeply to decode") from None
+    if body is None or isinstance(body, dict | list | int | float | bool):
+        return body
+    raise InvalidBodyError(
+        f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}"
+    )
+
+
+def error_body(body: Any) -> dict[str, Any]:
+    """An error answer as ``{"message": ...}``: old daemons sent plain text, some JSON without ``message``."""
+    if isinstance(body, bytes | bytearray | memoryview):
+        body = bytes(body).decode("utf-8", errors="replace")
+    if isinstance(body, str):
+        try:
+            parsed = json.loads(body)
+        except (ValueError, RecursionError):
+            return {"message": body.strip()}
+    else:
+        parsed = body
+    if isinstance(parsed, dict):
+        if isinstance(parsed.get("message"), str):
+            return parsed
+        out = dict(parsed)
+        out.pop("message", None)
+        text = parsed.get("message", parsed.get("error"))
+        message = text if isinstance(text, str) else json.dumps(parsed, separators=(",", ":"))
+        return {"message": message, **out}
+    if parsed is None:
+        return {"message": ""}
+    return {"message": parsed if isinstance(parsed, str) else json.dumps(parsed)}
+
+
+def normalize(
+    body: Any,
+    path: str,
+    *,
+    method: str = "GET",
+    status: int = 200,
+    version: str | None = None,
+    target: str | None = None,
+) -> JSON:
+    """Return ``body``, a Docker Engine API response, in the shape of API version ``target``.
+
+    :param body: the response body: parsed JSON (dict or list), or its raw ``str``/``bytes``.
+    :param path: the request path, e.g. ``"/v1.41/containers/json?all=1"``. Its ``/vX.Y`` prefix is the
+        source version.
+    :param method: the request method.
+    :param status: the response status; from 400 on the body is an error and comes back as
+        ``{"message": ...}``.
+    :param version: the source API version when the path has no prefix (e.g. the daemon's ``Api-Version``
+        header). With neither, every change applies: each looks at the shape it is given.
+    :param target: the API version to produce; default :data:`LATEST`.
+    :returns: new JSON; the input is never mutated (unchanged parts may be shared with it).
+    :raises InvalidBodyError: the body is not JSON, or not of its endpoint's shape.
+    :raises UnknownVersionError: ``version``, ``target`` or the path prefix is not an API version.
+
+    >>> import normalize_engine as ne
+    >>> old = b'[{"Id": "sha256:ab", "RepoTags": ["<none>:<none>"], "Size": 10, "VirtualSize": 10}]'
+    >>> ne.normalize(old, "/v1.41/images/json")[0]["RepoTags"]
+    []
+    """
+    plan = make_plan(method, path, version=version, target=target)
+    if status >= 400:
+        return error_body(body)
+    data = decode(body)
+    if plan.newer_than_target:
+        warnings.warn(
+            f"{plan.method} {path}: the answer is at API {plan.source}, newer than the target {plan.target}; "
+            "it is returned unchanged",
+            NormalizeWarning,
+            stacklevel=2,
+        )
+        return data
+    return plan.apply(data)
+
+
+def iter_documents(chunks: Iterable[bytes | str]) -> Iterator[JSON]:
+    """Split a JSON stream (newline-delimited, concatenated, or RS-separated json-seq) into documents,
+    yielding each as soon as it is complete.
+
+    :raises TruncatedStreamError: the stream ends inside a document.
+    :raises InvalidBodyError: the stream holds something that is not JSON.
+    """
+    decoder = json.JSONDecoder()
+    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+    buffer = ""
+    skip = " \t\r\n\x1e"
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            text = chunk
+        else:
+            try:
+                text = utf8.decode(bytes(chunk))
+            except UnicodeDecodeError as exc:
+                raise InvalidBodyError(f"the stream is not UTF-8 text: {exc}") from None
+        if not text:
+            continue
+        buffer += text
+        while True:
+            start = 0
+            while start < len(buffer) and buffer[start] in skip:
+                start += 1
+            if start == len(buffer):
+                buffer = ""
+                break
+            end = len(buffer.rstrip(skip))
+            if buffer[end - 1] not in "}]\"el0123456789":  # the buffer cannot end a document yet
+                buffer = buffer[start:]
+                break
+            try:
+                document, stop = decoder.raw_decode(buffer, start)
+            except json.JSONDecodeError as exc:
+                if exc.pos >= end - 1 or "Unterminated" in exc.msg:
+                    buffer = buffer[start:]
+                    break  # incomplete: wait for more
+                raise InvalidBodyError(f"the stream holds something that is not JSON ({exc})") from None
+            except RecursionError:
+                raise InvalidBodyError("a document of the stream nests JSON too deeply to decode") from None
+            buffer = buffer[stop:]
+            yield document
+    if utf8.decode(b"", final=True) or buffer.strip(skip):
+        raise TruncatedStreamError(
+            f"the stream ended inside a document: {len(buffer.strip(skip))} characters left over, "
+            f"starting {buffer.strip(skip)[:40]!r}"
+        )
+
+
+def normalize_stream(
+    chunks: Iterable[bytes | str],
+    path: str,
+    *,
+    method: str = "GET",
+    version: str | None = None,
+    target: str | None = None,
+) -> Iterator[JSON]:
+    """Normalise a JSON stream (events, stats, pull/push/build/load progress) document by document.
+
+    :param chunks: the stream's bytes in pieces of any size (e.g. ``response.iter_content(None)``).
+    :param path: the request path, as for :func:`normalize`.
+    :returns: an iterator of canonical documents, each yielded as soon as its last byte arrived.
+    :raises TruncatedStreamError: the stream ends inside a document (after the complete ones were yielded).
+
+    >>> import normalize_engine as ne
+    >>> events = [b'{"status":"start","id":"abc","from":"busybox","time":1}\\n']
+    >>> [e["Action"] for e in ne.normalize_stream(events, "/v1.21/events")]
+    ['start']
+    """
+    plan = make_plan(method, path, version=version, target=target)
+    if plan.newer_than_target:
+        warnings.warn(
+            f"{plan.method} {path}: the stream is at API {plan.source}, newer than the target "
+            f"{plan.target}; it is returned unchanged",
+            NormalizeWarning,
+            stacklevel=2,
+        )
+    for document in iter_documents(chunks):
+        yield plan.apply(document)

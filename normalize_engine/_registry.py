@@ -1,0 +1,119 @@
+"""The registry of API versions and their changes, discovered from the modules of ``normalize_engine.schemas``.
+
+One module per API version, named ``v1_<minor>``; its module docstring says which Docker release brought the
+version, and its :class:`~normalize_engine.schema.Change` classes are what that version changed. Adding a
+version means adding one module: nothing here lists them. The registry is checked when it is built (at
+import): versions contiguous, every change documented, aimed at known endpoints, and registered once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from functools import cached_property
+from types import ModuleType
+
+from packaging.version import Version
+
+from . import schemas as _schemas_pkg
+from ._endpoints import BY_NAME
+from .schema import Change
+
+__all__ = ["REGISTRY", "Registry", "VersionEntry"]
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One API version: its module's docstring and its changes, in declaration order."""
+
+    version: Version
+    name: str
+    summary: str
+    changes: tuple[type[Change], ...]
+
+
+class RegistryError(RuntimeError):
+    """The schemas package is inconsistent (a bug in this library, caught at import)."""
+
+
+class Registry:
+    def __init__(self, package: ModuleType) -> None:
+        modules = []
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("v1_"):
+                continue
+            minor = info.name.removeprefix("v1_")
+            if not minor.isdigit():
+                raise RegistryError(f"schemas/{info.name}.py: a version module is named v1_<minor>")
+            modules.append((Version(f"1.{int(minor)}"), info.name))
+        modules.sort()
+        if not modules:
+            raise RegistryError("no version modules found in normalize_engine.schemas")
+        entries = []
+        seen: dict[type[Change], str] = {}
+        for version, modname in modules:
+            module = importlib.import_module(f"{package.__name__}.{modname}")
+            entries.append(self._entry(version, module, seen))
+        self._check_contiguous([e.version for e in entries])
+        self.entries: tuple[VersionEntry, ...] = tuple(entries)
+        self.versions: tuple[Version, ...] = tuple(e.version for e in entries)
+
+    @staticmethod
+    def _entry(version: Version, module: ModuleType, seen: dict[type[Change], str]) -> VersionEntry:
+        where = f"schemas/{module.__name__.rsplit('.', 1)[1]}.py"
+        doc = inspect.getdoc(module)
+        if not doc:
+            raise RegistryError(f"{where}: the module needs a docstring naming the Docker release of {version}")
+        changes = []
+        for obj in vars(module).values():
+            if not (inspect.isclass(obj) and issubclass(obj, Change) and obj is not Change):
+                continue
+            if obj.__module__ != module.__name__:
+                continue  # imported from elsewhere
+            name = f"{where}: {obj.__qualname__}"
+            if obj in seen:  # pragma: no cover - a class can only be defined once; kept for clarity
+                raise RegistryError(f"{name} is registered twice (also in {seen[obj]})")
+            if not inspect.getdoc(obj) or obj.__doc__ is None:
+                raise RegistryError(f"{name} needs a docstring saying what it changes for users")
+            if not obj.endpoints():
+                raise RegistryError(f"{name} names no endpoint")
+            for endpoint in obj.endpoints():
+                if endpoint not in BY_NAME:
+                    raise RegistryError(f"{name}: unknown endpoint {endpoint!r}")
+            obj.declared()  # raises on fields that are not change fields
+            obj.version = str(version)
+            seen[obj] = where
+            changes.append(obj)
+        # vars() keeps definition order, which is the order changes of one version apply in
+        summary = doc.splitlines()[0]
+        return VersionEntry(version, module.__name__, summary, tuple(changes))
+
+    @staticmethod
+    def _check_contiguous(versions: list[Version]) -> None:
+        for before, after in zip(versions, versions[1:], strict=False):
+            if after.minor != before.minor + 1:
+                raise RegistryError(f"API versions must be contiguous: {before} is followed by {after}")
+
+    @cached_property
+    def by_endpoint(self) -> dict[str, tuple[tuple[Version, type[Change]], ...]]:
+        table: dict[str, list[tuple[Version, type[Change]]]] = {}
+        for entry in self.entries:
+            for change in entry.changes:
+                for endpoint in change.endpoints():
+                    table.setdefault(endpoint, []).append((entry.version, change))
+        return {k: tuple(v) for k, v in table.items()}
+
+    def changes_between(
+        self, endpoint: str, source: Version | None, target: Version
+    ) -> tuple[type[Change], ...]:
+        """The changes that carry ``endpoint`` from ``source`` (exclusive; None = oldest) to ``target``."""
+        return tuple(
+            change
+            for version, change in self.by_endpoint.get(endpoint, ())
+            if (source is None or version > source) and version <= target
+        )
+
+
+REGISTRY = Registry(_schemas_pkg)

@@ -1,0 +1,427 @@
+"""The building blocks of ``normalize_engine.schemas``: how a response change is declared.
+
+A change is a marshmallow schema. It declares only the fields that change, and passes every other key
+through untouched (``unknown = INCLUDE``). Its class docstring is its user-facing description: the generated
+change table (``docs/api-changes.md``, ``normalize-engine changes``) is made from it. The version a change
+belongs to is the module it lives in (``schemas/v1_44.py`` holds what API 1.44 changed), and it carries a
+response *from the version before to that version*.
+
+The declarative fields cover the common cases::
+
+    class ImageListVirtualSize(Change):
+        '''`VirtualSize` is no longer sent; it equals `Size` on every daemon since Docker 1.10.'''
+
+        endpoint = "images.list"
+        VirtualSize = Removed()
+
+and ``migrate()`` is the escape hatch for everything else (derivations that read several fields)::
+
+    class ContainerDNSNames(Change):
+        '''`DNSNames` is derived as the daemon builds it.'''
+
+        endpoint = "containers.inspect"
+
+        def migrate(self, data: dict) -> dict:
+            ...  # return a new dict; never mutate `data`
+
+Every change is two things at once:
+
+- a real marshmallow schema, so ``ContainerDNSNames().load(old)`` gives the next version's shape (the
+  reference semantics, checked against the fast path by the test suite);
+- a plan compiled once into plain Python (:meth:`Shape.compiled`), which is what ``normalize()`` runs:
+  marshmallow's per-field machinery would cost several times ``json.loads`` on every API call.
+
+Rules for ``migrate()`` and custom fields: look at the shape you are given, not at the version you were told
+(some daemons send new shapes to old API versions), be idempotent (a new shape passes unchanged), and never
+mutate the input: copy what you change (``dict(data)``), share the rest.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, missing, pre_load
+
+__all__ = [
+    "MISSING",
+    "Added",
+    "Change",
+    "Convert",
+    "Each",
+    "Nested",
+    "OmittedWhen",
+    "Removed",
+    "Request",
+    "Shape",
+    "Values",
+    "current_request",
+    "is_user_defined_network",
+]
+
+#: What a field's upgrade returns to say "no such key in the result".
+MISSING: Any = missing
+
+
+@dataclass(frozen=True)
+class Request:
+    """What is known about the request whose response is being normalised."""
+
+    method: str = "GET"
+    path: str = "/"
+    query: str = ""
+    params: tuple[str, ...] = ()  # the path parameters, e.g. the container id of /containers/{id}/json
+    source: str | None = None  # the source API version, None when unknown
+    target: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_REQUEST: ContextVar[Request] = ContextVar("normalize_engine_request", default=Request())
+
+
+def current_request() -> Request:
+    """The request being normalised, for ``migrate()`` methods that need it (stats take ``id`` from it)."""
+    return _REQUEST.get()
+
+
+class ShapeError(Exception):
+    """A value is not of the type its endpoint's shape has there. Carries where, for the message."""
+
+    def __init__(self, expected: str, got: Any) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+        self.where: list[str] = []
+
+    def describe(self) -> str:
+        where = "".join(self.where) or "the top level"
+        kind = _json_type(self.got)
+        return f"expected {self.expected} at {where}, got {kind}"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__  # pragma: no cover - json never gives anything else
+
+
+# --------------------------------------------------------------------------------------------- fields
+
+
+class _ChangeField(fields.Field):  # type: ignore[type-arg]
+    """Base of the declarative fields. ``upgrade`` is the compiled path, ``deserialize`` marshmallow's."""
+
+    #: what the generated docs say this field does, e.g. "removed"
+    verb: ClassVar[str] = "changed"
+
+    def __init__(self, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(allow_none=True, required=False, **kwargs)
+        self.doc = doc
+
+    def upgrade(self, value: Any) -> Any:
+        """The new value for a key that is present (``MISSING`` removes the key)."""
+        return value
+
+    def absent(self) -> Any:
+        """The value for a key that is absent (``MISSING`` leaves it absent)."""
+        return MISSING
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        try:
+            if value is missing:
+                return self.absent()
+            return self.upgrade(value)
+        except ShapeError as exc:
+            raise ValidationError(exc.describe()) from exc
+
+    def describe(self) -> str:
+        return self.verb
+
+
+class Removed(_ChangeField):
+    """The key is no longer sent: it is dropped."""
+
+    verb = "removed"
+
+    def upgrade(self, value: Any) -> Any:
+        return MISSING
+
+
+class Added(_ChangeField):
+    """The key is new; an answer without it gets ``default`` (what a newer daemon sends when it knows nothing)."""
+
+    verb = "added"
+
+    def __init__(self, default: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.default = default
+        self._mutable = isinstance(default, dict | list)
+
+    def absent(self) -> Any:
+        return copy.deepcopy(self.default) if self._mutable else self.default
+
+    def describe(self) -> str:
+        import json
+
+        return f"added (default {json.dumps(self.default)})"
+
+
+class OmittedWhen(_ChangeField):
+    """The key is now left out when its value is one of ``empties`` (Go's ``omitempty``)."""
+
+    verb = "omitted when empty"
+
+    def __init__(self, *empties: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.empties = empties
+
+    def upgrade(self, value: Any) -> Any:
+        for empty in self.empties:
+            if value == empty and type(value) is type(empty):
+                return MISSING
+        return value
+
+    def describe(self) -> str:
+        import json
+
+        return "omitted when " + " or ".join(json.dumps(e) for e in self.empties)
+
+
+class Convert(_ChangeField):
+    """The value's meaning or form changed: ``convert(old) -> new`` (it must pass a new value unchanged)."""
+
+    verb = "converted"
+
+    def __init__(self, convert: Callable[[Any], Any], doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.convert = convert
+
+    def upgrade(self, value: Any) -> Any:
+        return self.convert(value)
+
+
+class _Container(_ChangeField):
+    verb = "nested"
+
+    def __init__(self, shape: type[Shape], doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.shape = shape
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is missing or value is None:
+            return value
+        return self._load(value)
+
+    def _load(self, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class Nested(_Container):
+    """An object whose own keys change: declared by another :class:`Shape`."""
+
+    def upgrade(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self.shape.compiled()(value)
+
+    def _load(self, value: Any) -> Any:
+        return self.shape().load(value)
+
+
+class Each(_Container):
+    """An array of objects of one :class:`Shape` (``null`` passes through)."""
+
+    def upgrade(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is not list:
+            raise ShapeError("an array", value)
+        apply = self.shape.compiled()
+        out = None
+        for index, item in enumerate(value):
+            try:
+                new = apply(item)
+            except ShapeError as exc:
+                exc.where.insert(0, f"[{index}]")
+                raise
+            if new is not item:
+                if out is None:
+                    out = list(value)
+                out[index] = new
+        return value if out is None else out
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValidationError(f"expected an array, got {_json_type(value)}")
+        return self.shape(many=True).load(value)
+
+
+class Values(_Container):
+    """An object used as a map (``{name: object}``) whose values have one :class:`Shape`."""
+
+    def upgrade(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is not dict:
+            raise ShapeError("an object", value)
+        apply = self.shape.compiled()
+        out = None
+        for key, item in value.items():
+            try:
+                new = apply(item)
+            except ShapeError as exc:
+                exc.where.insert(0, f"[{key!r}]")
+                raise
+            if new is not item:
+                if out is None:
+                    out = dict(value)
+                out[key] = new
+        return value if out is None else out
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected an object, got {_json_type(value)}")
+        shape = self.shape()
+        return {key: shape.load(item) for key, item in value.items()}
+
+
+# --------------------------------------------------------------------------------------------- schemas
+
+
+class Shape(Schema):
+    """A marshmallow schema for (part of) a response that declares only what changes.
+
+    Subclasses declare :class:`Removed`, :class:`Added`, :class:`Convert`, :class:`OmittedWhen`,
+    :class:`Nested`, :class:`Each` and :class:`Values` fields, and may override :meth:`migrate`, which runs
+    before the fields (marshmallow's ``pre_load``).
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Carry ``data`` one version forward; the default does nothing. Must not mutate ``data``."""
+        return data
+
+    @pre_load
+    def _run_migrate(self, data: Any, **_: Any) -> Any:
+        if type(self).migrate is Shape.migrate:
+            return data
+        if not isinstance(data, dict):
+            raise ValidationError(f"expected an object, got {_json_type(data)}")
+        return self.migrate(data)
+
+    @classmethod
+    def declared(cls) -> list[tuple[str, _ChangeField]]:
+        """The declared change fields, as ``(key, field)`` in declaration order."""
+        out = []
+        for name, fld in cls._declared_fields.items():
+            if not isinstance(fld, _ChangeField):
+                raise TypeError(
+                    f"{cls.__qualname__}.{name}: declare fields with normalize_engine.schema's field types "
+                    f"(Removed, Added, Convert, OmittedWhen, Nested, Each, Values), not {type(fld).__name__}"
+                )
+            out.append((fld.data_key or name, fld))
+        return out
+
+    @classmethod
+    def compiled(cls) -> Callable[[Any], Any]:
+        """The change as one plain function ``old -> new`` (built once per class)."""
+        plan = cls.__dict__.get("_compiled_plan")
+        if plan is None:
+            plan = _compile(cls)
+            cls._compiled_plan = plan  # type: ignore[attr-defined]
+        return plan  # type: ignore[no-any-return]
+
+
+def _compile(cls: type[Shape]) -> Callable[[Any], Any]:
+    items = tuple(cls.declared())
+    hook = None
+    if cls.migrate is not Shape.migrate:
+        hook = cls().migrate
+
+    def apply(obj: Any) -> Any:
+        if type(obj) is not dict:
+            raise ShapeError("an object", obj)
+        if hook is not None:
+            obj = hook(obj)
+        owned = False
+        for key, fld in items:
+            try:
+                if key in obj:
+                    old = obj[key]
+                    new = fld.upgrade(old)
+                    if new is old:
+                        continue
+                    if not owned:
+                        obj, owned = dict(obj), True
+                    if new is MISSING:
+                        del obj[key]
+                    else:
+                        obj[key] = new
+                else:
+                    new = fld.absent()
+                    if new is MISSING:
+                        continue
+                    if not owned:
+                        obj, owned = dict(obj), True
+                    obj[key] = new
+            except ShapeError as exc:
+                exc.where.insert(0, f".{key}")
+                raise
+        return obj
+
+    apply.__qualname__ = f"{cls.__qualname__}.compiled"
+    return apply
+
+
+class Change(Shape):
+    """One response change of one API version, for one or more endpoints.
+
+    Class attributes:
+
+    ``endpoint``
+        the endpoint name, or a tuple of names (see ``normalize_engine._endpoints``); for list endpoints
+        (``containers.list``) the change is declared for one item.
+    ``underivable``
+        ``{field: reason}`` for fields this version added that an older answer holds no information for;
+        they get what a daemon of this version sends when it knows nothing, and are listed in the docs.
+    ``versioned``
+        ``False`` when daemons send the new shape to every API version (the change follows the daemon's
+        release, not the requested version), which the docs say.
+
+    The class docstring says what the change does for users; it is required.
+    """
+
+    endpoint: ClassVar[str | tuple[str, ...]] = ()
+    underivable: ClassVar[Mapping[str, str]] = {}
+    versioned: ClassVar[bool] = True
+    #: set by the registry: the API version whose module holds the change
+    version: ClassVar[str] = ""
+
+    @classmethod
+    def endpoints(cls) -> tuple[str, ...]:
+        return (cls.endpoint,) if isinstance(cls.endpoint, str) else tuple(cls.endpoint)
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+_BUILTIN_NETWORKS = frozenset({"bridge", "host", "none", "default"})
+
+
+def is_user_defined_network(name: str) -> bool:
+    """As the daemon's ``NetworkMode.IsUserDefined()``: not bridge, host, none, default or container: (Linux)."""
+    return name not in _BUILTIN_NETWORKS and not name.startswith("container:")
