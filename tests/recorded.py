@@ -1,0 +1,100 @@
+"""Reading the recorded answers of real daemons (tests/fixtures/recorded/docker-<version>.json).
+
+The files are made by ``tools/record.py``: for each request, the daemon's answer at every API version it
+serves, bodies stored once by hash.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+RECORDED = Path(__file__).parent / "fixtures" / "recorded"
+
+
+@dataclass(frozen=True)
+class Answer:
+    version: str | None  # None: asked without a version prefix
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def content_type(self) -> str:
+        for key, value in self.headers.items():
+            if key.lower() == "content-type":
+                return value
+        return ""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    key: str
+    method: str
+    path: str
+    stream: bool
+    answers: tuple[Answer, ...]
+
+    def at(self, version: str | None) -> Answer | None:
+        for answer in self.answers:
+            if answer.version == version:
+                return answer
+        return None
+
+    def versioned(self) -> list[Answer]:
+        return sorted((a for a in self.answers if a.version), key=lambda a: Version(a.version or "0"))
+
+    def newest(self) -> Answer:
+        return self.versioned()[-1]
+
+    def url(self, version: str | None) -> str:
+        return self.path if version is None else f"/v{version}{self.path}"
+
+
+@dataclass(frozen=True)
+class Daemon:
+    name: str  # the file's stem, e.g. docker-20.10.24
+    info: dict[str, Any]
+    state: dict[str, Any]
+    exchanges: tuple[Exchange, ...]
+
+    @property
+    def api_version(self) -> str:
+        return str(self.info["ApiVersion"])
+
+    def exchange(self, key: str) -> Exchange:
+        for exchange in self.exchanges:
+            if exchange.key == key:
+                return exchange
+        raise KeyError(f"{self.name} has no exchange {key!r}")
+
+
+@cache
+def load_recorded() -> list[Daemon]:
+    daemons = []
+    for path in sorted(RECORDED.glob("docker-*.json")):
+        raw = json.loads(path.read_text())
+        bodies = raw["bodies"]
+        exchanges = tuple(
+            Exchange(
+                key=e["key"],
+                method=e["method"],
+                path=e["path"],
+                stream=bool(e.get("stream")),
+                answers=tuple(
+                    Answer(a["version"], int(a["status"]), dict(a.get("headers") or {}), bodies[a["body"]])
+                    for a in e["answers"]
+                ),
+            )
+            for e in raw["exchanges"]
+        )
+        daemons.append(Daemon(path.stem, raw["daemon"], raw.get("state", {}), exchanges))
+    return daemons
