@@ -1,1 +1,30 @@
 """API 1.22 (Docker 1.10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change
+
+
+class EventTypeActionActor(Change):
+    """Events get `Type`, `Action` and `Actor {ID, Attributes}` from the legacy `status`, `id` and `from`:
+    an event with `from` is a container event whose image goes to `Actor.Attributes.image`, one without is
+    an image event."""
+
+    endpoint = "system.events"
+    versioned = False
+    underivable = {
+        "Actor.Attributes": "old events carry only the image of a container event; names and labels are lost",
+    }
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "Type" in data or "status" not in data:
+            return data
+        attributes = {} if data.get("from") is None else {"image": data["from"]}
+        return {
+            **data,
+            "Type": "container" if "from" in data else "image",
+            "Action": data["status"],
+            "Actor": {"ID": data.get("id", ""), "Attributes": attributes},
+        }

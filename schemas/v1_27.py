@@ -1,1 +1,32 @@
 """API 1.27 (Docker 17.03.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change, Nested, Shape
+
+
+class _CPUStats(Shape):
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "online_cpus" in data:
+            return data
+        usage = data.get("cpu_usage")
+        percpu = usage.get("percpu_usage") if isinstance(usage, dict) else None
+        if not isinstance(percpu, list):
+            return data
+        return {**data, "online_cpus": len(percpu)}
+
+
+class StatsOnlineCPUs(Change):
+    """`cpu_stats.online_cpus` and `precpu_stats.online_cpus` are derived from the length of
+    `cpu_usage.percpu_usage`, as the daemon counts them."""
+
+    endpoint = "containers.stats"
+    versioned = False
+    underivable = {
+        "cpu_stats.online_cpus": "without `percpu_usage` (cgroup v2) an old answer does not say how many CPUs "
+        "are online; `NCPU` of `/info` is the caller's best substitute",
+    }
+    cpu_stats = Nested(_CPUStats)
+    precpu_stats = Nested(_CPUStats)

@@ -1,1 +1,27 @@
 """API 1.43 (Docker 24.0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change, Convert
+
+
+def _without(marker: str) -> Any:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, list) and marker in value:
+            return [item for item in value if item != marker]
+        return value
+
+    return convert
+
+
+class ImageListNoneTags(Change):
+    """Untagged images list `RepoTags: []` and `RepoDigests: []` instead of `["<none>:<none>"]` and
+    `["<none>@<none>"]`; a missing list (`null`) becomes `[]`."""
+
+    endpoint = "images.list"
+    RepoTags = Convert(_without("<none>:<none>"))
+    RepoDigests = Convert(_without("<none>@<none>"))

@@ -1,1 +1,78 @@
 """API 1.44 (Docker 25.0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine._derive import ZERO_TIME, dedup, short_id
+from normalize_engine.schema import Change, Each, OmittedWhen, Shape, is_user_defined_network
+
+
+class _WithoutVirtualSize(Shape):
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "VirtualSize" not in data:
+            return data
+        out = dict(data)
+        virtual = out.pop("VirtualSize")
+        if isinstance(virtual, int):
+            out["Size"] = virtual  # before Docker 1.10 `Size` was the top layer only; the total is this
+        return out
+
+
+class ImageVirtualSize(Change, _WithoutVirtualSize):
+    """`VirtualSize` is no longer sent. Daemons since Docker 1.10 sent it equal to `Size`; on older ones it
+    was the image's full size while `Size` was its top layer, so its value becomes `Size`."""
+
+    endpoint = ("images.list", "images.inspect")
+
+
+class DiskUsageImageVirtualSize(Change):
+    """`/system/df` lists its `Images` without `VirtualSize` (its value becomes `Size`, as in the image
+    list)."""
+
+    endpoint = "system.df"
+    Images = Each(_WithoutVirtualSize)
+
+
+class ImageCreatedOmitted(Change):
+    """Image inspect leaves `Created` out when the image has no creation time, instead of sending Go's zero
+    time `0001-01-01T00:00:00Z`."""
+
+    endpoint = "images.inspect"
+    Created = OmittedWhen(ZERO_TIME)
+
+
+class ContainerDNSNames(Change):
+    """Each user-defined network of a container gets `DNSNames`, as the daemon builds it: the container's
+    name, its aliases on that network, its short ID and its hostname, without repeats. Other networks
+    (`bridge`, `host`, `none`) get `null`."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        settings = data.get("NetworkSettings")
+        networks = settings.get("Networks") if isinstance(settings, dict) else None
+        if not isinstance(networks, dict) or all(
+            not isinstance(ep, dict) or "DNSNames" in ep for ep in networks.values()
+        ):
+            return data
+        config = data.get("Config") if isinstance(data.get("Config"), dict) else {}
+        name = data.get("Name") if isinstance(data.get("Name"), str) else ""
+        cid = data.get("Id") if isinstance(data.get("Id"), str) else ""
+        hostname = config.get("Hostname") if isinstance(config.get("Hostname"), str) else ""
+        new_networks = {}
+        for net, endpoint in networks.items():
+            if not isinstance(endpoint, dict) or "DNSNames" in endpoint:
+                new_networks[net] = endpoint
+                continue
+            names = None
+            if is_user_defined_network(net):
+                aliases = endpoint.get("Aliases") if isinstance(endpoint.get("Aliases"), list) else []
+                candidates = [name.removeprefix("/")] if name else []
+                candidates += aliases
+                candidates += [short_id(cid)] if cid else []
+                candidates += [hostname] if hostname else []
+                names = dedup(candidates)
+            new_networks[net] = {**endpoint, "DNSNames": names}
+        return {**data, "NetworkSettings": {**settings, "Networks": new_networks}}

@@ -1,1 +1,21 @@
 """API 1.48 (Docker 28.0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change, Convert
+
+
+def _null_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+class ImageInspectEmptyLists(Change):
+    """Image inspect sends `RepoTags: []` and `RepoDigests: []` for an image without tags or digests, where
+    Docker 24.0 to 27.x sent `null`."""
+
+    endpoint = "images.inspect"
+    versioned = False
+    RepoTags = Convert(_null_to_empty)
+    RepoDigests = Convert(_null_to_empty)

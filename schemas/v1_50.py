@@ -1,1 +1,30 @@
 """API 1.50 (Docker 28.2)."""
+
+from __future__ import annotations
+
+from normalize_engine.schema import Change, Nested, Removed, Shape
+
+
+class _ImageConfig(Shape):
+    Hostname = Removed()
+    Domainname = Removed()
+    AttachStdin = Removed()
+    AttachStdout = Removed()
+    AttachStderr = Removed()
+    Tty = Removed()
+    OpenStdin = Removed()
+    StdinOnce = Removed()
+    Image = Removed()
+    NetworkDisabled = Removed()
+    MacAddress = Removed()
+    StopTimeout = Removed()
+
+
+class ImageConfigContainerFields(Change):
+    """Image inspect's `Config` holds only the image's OCI configuration: the container-only fields
+    `Hostname`, `Domainname`, `AttachStdin`, `AttachStdout`, `AttachStderr`, `Tty`, `OpenStdin`,
+    `StdinOnce`, `Image`, `NetworkDisabled`, `MacAddress` and `StopTimeout` are dropped (deprecated in
+    1.46)."""
+
+    endpoint = "images.inspect"
+    Config = Nested(_ImageConfig)
