@@ -1,0 +1,156 @@
+"""The oracle: a real daemon's answer at its newest API version is the truth for its older answers.
+
+``compare()`` normalises one recorded old answer up to the daemon's newest version and lists where it differs
+from the newest answer, once values that change from one call to the next are masked (``VOLATILE``), and
+fields the registry declares underivable are set aside.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from packaging.version import Version
+
+import normalize_engine as ne
+from normalize_engine._endpoints import route
+from normalize_engine._normalize import iter_documents
+from normalize_engine._registry import REGISTRY
+from normalize_engine._versions import split_path
+from tests.recorded import Answer, Exchange
+
+MASK = "<masked>"
+
+# Values that change between two calls against the same state, by endpoint; paths are dotted, `*` is any key
+# or index. `**` masks the whole document's values but keeps its structure (keys and types).
+VOLATILE: dict[str, tuple[str, ...]] = {
+    "containers.list": ("*.Status",),
+    "containers.inspect": ("State.Health.Log", "State.Health.FailingStreak", "State.Health.Status"),
+    "containers.top": ("Processes",),
+    "containers.stats": ("**",),
+    "system.info": ("SystemTime", "NFd", "NGoroutines", "NEventsListener", "ContainersRunning",
+                    "ContainersPaused", "ContainersStopped"),
+    "system.df": ("Containers.*.Status", "Containers.*.SizeRw", "Containers.*.SizeRootFs"),
+}
+
+
+@dataclass
+class Difference:
+    path: str
+    expected: Any
+    got: Any
+
+    def __str__(self) -> str:
+        def short(value: Any) -> str:
+            text = "(absent)" if value is _ABSENT else json.dumps(value)
+            return text if len(text) <= 60 else text[:57] + "..."
+
+        return f"{self.path}: newest {short(self.expected)}, normalised {short(self.got)}"
+
+
+@dataclass
+class Result:
+    daemon: str
+    key: str
+    version: str
+    endpoint: str
+    differences: list[Difference] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def equal(self) -> bool:
+        return not self.differences and self.error is None
+
+
+_ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "(absent)"})()
+
+
+def _matches(path: str, pattern: str) -> bool:
+    return path == pattern or fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern + ".")
+
+
+def mask(document: Any, patterns: tuple[str, ...], path: str = "") -> Any:
+    """Replace the values at volatile paths by a marker (``**``: every leaf, keeping the structure)."""
+    if "**" in patterns:
+        return skeleton(document)
+    if path and any(_matches(path, p) for p in patterns):
+        return MASK
+    if isinstance(document, dict):
+        return {k: mask(v, patterns, f"{path}.{k}" if path else str(k)) for k, v in document.items()}
+    if isinstance(document, list):
+        return [mask(v, patterns, f"{path}.{i}" if path else str(i)) for i, v in enumerate(document)]
+    return document
+
+
+def skeleton(document: Any) -> Any:
+    """Keys and value types only: what a structure comparison looks at."""
+    if isinstance(document, dict):
+        return {k: skeleton(v) for k, v in document.items()}
+    if isinstance(document, list):
+        return [skeleton(v) for v in document[:1]]
+    if isinstance(document, bool):
+        return "bool"
+    if isinstance(document, int | float):
+        return "number"
+    return type(document).__name__
+
+
+def diff(expected: Any, got: Any, path: str = "") -> list[Difference]:
+    if isinstance(expected, dict) and isinstance(got, dict):
+        out = []
+        for key in list(expected) + [k for k in got if k not in expected]:
+            sub = f"{path}.{key}" if path else str(key)
+            out += diff(expected.get(key, _ABSENT), got.get(key, _ABSENT), sub)
+        return out
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        out = []
+        for index, (e, g) in enumerate(zip(expected, got, strict=True)):
+            out += diff(e, g, f"{path}.{index}" if path else str(index))
+        return out
+    if expected == got and type(expected) is type(got):
+        return []
+    return [Difference(path or "(document)", expected, got)]
+
+
+def underivable_paths(endpoint: str, source: str, target: str) -> tuple[str, ...]:
+    """Fields declared underivable by the changes between ``source`` and ``target``."""
+    out: list[str] = []
+    for change in REGISTRY.changes_between(endpoint, Version(source), Version(target)):
+        out += list(change.underivable)
+    return tuple(out)
+
+
+def documents(answer: Answer, stream: bool) -> Any:
+    if stream:
+        return list(iter_documents([answer.text]))
+    return answer.json()
+
+
+def compare(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -> Result:
+    _, bare, _ = split_path(exchange.path)
+    endpoint = route(exchange.method, bare)
+    name = endpoint.name if endpoint else "(unknown)"
+    result = Result(daemon, exchange.key, str(old.version), name)
+    target = str(newest.version)
+    url = exchange.url(old.version)
+    try:
+        if old.status >= 400:
+            got: Any = ne.normalize(old.text, url, method=exchange.method, status=old.status, target=target)
+            expected: Any = ne.normalize(newest.text, exchange.url(newest.version), status=newest.status)
+        elif exchange.stream:
+            got = list(ne.normalize_stream([old.text], url, method=exchange.method, target=target))
+            expected = documents(newest, True)
+        else:
+            got = ne.normalize(old.text, url, method=exchange.method, status=old.status, target=target)
+            expected = newest.json()
+    except ne.NormalizeError as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+        return result
+    patterns = VOLATILE.get(name, ()) + underivable_paths(name, str(old.version), target)
+    many = bool(endpoint and endpoint.many) or exchange.stream
+    if many:
+        patterns = patterns + tuple(f"*.{p}" for p in patterns if p != "**")
+    result.differences = diff(mask(expected, patterns), mask(got, patterns))
+    return result
