@@ -242,7 +242,7 @@ class Nested(_Container):
 
 
 class Each(_Container):
-    """An array of objects of one :class:`Shape` (``null`` passes through)."""
+    """An array of objects of one :class:`Shape` (``null``, as the array or as an item, passes through)."""
 
     def upgrade(self, value: Any) -> Any:
         if value is None:
@@ -252,6 +252,8 @@ class Each(_Container):
         apply = self.shape.compiled()
         out = None
         for index, item in enumerate(value):
+            if item is None:
+                continue
             try:
                 new = apply(item)
             except ShapeError as exc:
@@ -266,11 +268,13 @@ class Each(_Container):
     def _load(self, value: Any) -> Any:
         if not isinstance(value, list):
             raise ValidationError(f"expected an array, got {_json_type(value)}")
-        return self.shape(many=True).load(value)
+        shape = self.shape()
+        return [None if item is None else shape.load(item) for item in value]
 
 
 class Values(_Container):
-    """An object used as a map (``{name: object}``) whose values have one :class:`Shape`."""
+    """An object used as a map (``{name: object}``) whose values have one :class:`Shape` (``null`` values
+    pass through)."""
 
     def upgrade(self, value: Any) -> Any:
         if value is None:
@@ -280,6 +284,8 @@ class Values(_Container):
         apply = self.shape.compiled()
         out = None
         for key, item in value.items():
+            if item is None:
+                continue
             try:
                 new = apply(item)
             except ShapeError as exc:
@@ -295,7 +301,7 @@ class Values(_Container):
         if not isinstance(value, dict):
             raise ValidationError(f"expected an object, got {_json_type(value)}")
         shape = self.shape()
-        return {key: shape.load(item) for key, item in value.items()}
+        return {key: None if item is None else shape.load(item) for key, item in value.items()}
 
 
 # --------------------------------------------------------------------------------------------- schemas
@@ -347,6 +353,9 @@ class Shape(Schema):
         return plan  # type: ignore[no-any-return]
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _compile(cls: type[Shape]) -> Callable[[Any], Any]:
     items = tuple(cls.declared())
     hook = None
@@ -364,7 +373,7 @@ def _compile(cls: type[Shape]) -> Callable[[Any], Any]:
                 if key in obj:
                     old = obj[key]
                     new = fld.upgrade(old)
-                    if new is old:
+                    if new is old or (type(new) is type(old) and type(new) in _SCALARS and new == old):
                         continue
                     if not owned:
                         obj, owned = dict(obj), True

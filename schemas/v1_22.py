@@ -28,3 +28,27 @@ class EventTypeActionActor(Change):
             "Action": data["status"],
             "Actor": {"ID": data.get("id", ""), "Attributes": attributes},
         }
+
+
+class ExecInspectContainerID(Change):
+    """Exec inspect names its container by `ContainerID` instead of embedding the whole container as
+    `Container`; `CanRemove` and `DetachKeys` are added; `ExitCode` is `null` while the process runs."""
+
+    endpoint = "exec.inspect"
+    versioned = False
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "ContainerID" in data and "CanRemove" in data and "DetachKeys" in data:
+            return data
+        out = dict(data)
+        container = out.pop("Container", None)
+        if "ContainerID" not in out:
+            cid = ""
+            if isinstance(container, dict):
+                cid = container.get("ID") or container.get("Id") or ""
+            out["ContainerID"] = cid
+        out.setdefault("CanRemove", False)
+        out.setdefault("DetachKeys", "")
+        if out.get("Running") is True and out.get("ExitCode") == 0:
+            out["ExitCode"] = None
+        return out

@@ -1,1 +1,19 @@
 """API 1.28 (Docker 17.04)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change, Convert
+
+
+def _emptied(value: Any) -> Any:
+    return {} if isinstance(value, dict) and value else value
+
+
+class NetworkListContainers(Change):
+    """The network list no longer says which containers are attached: `Containers` is an empty object
+    (inspect the network for its containers)."""
+
+    endpoint = "networks.list"
+    Containers = Convert(_emptied)

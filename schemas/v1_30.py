@@ -1,1 +1,21 @@
 """API 1.30 (Docker 17.06)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from normalize_engine.schema import Change
+
+_SWARM_TYPES = frozenset({"service", "node", "secret", "config"})
+
+
+class EventScope(Change):
+    """Events carry `scope`: `swarm` for service, node, secret and config events, `local` for the rest."""
+
+    endpoint = "system.events"
+    versioned = False
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "scope" in data or "Type" not in data:
+            return data
+        return {**data, "scope": "swarm" if data["Type"] in _SWARM_TYPES else "local"}

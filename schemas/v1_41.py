@@ -1,1 +1,16 @@
 """API 1.41 (Docker 20.10)."""
+
+from __future__ import annotations
+
+from normalize_engine.schema import Change, OmittedWhen
+
+
+class InfoOmitEmpty(Change):
+    """`/info` leaves out `SystemStatus` when it is empty, and `ClusterStore` and `ClusterAdvertise` when
+    they are unset."""
+
+    endpoint = "system.info"
+    versioned = False
+    SystemStatus = OmittedWhen(None)
+    ClusterStore = OmittedWhen("")
+    ClusterAdvertise = OmittedWhen("")

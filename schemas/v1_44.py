@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import ZERO_TIME, dedup, short_id
-from normalize_engine.schema import Change, Each, OmittedWhen, Shape, is_user_defined_network
+from normalize_engine.schema import Added, Change, Each, OmittedWhen, Shape, is_user_defined_network
 
 
 class _WithoutVirtualSize(Shape):
@@ -76,3 +76,13 @@ class ContainerDNSNames(Change):
                 names = dedup(candidates)
             new_networks[net] = {**endpoint, "DNSNames": names}
         return {**data, "NetworkSettings": {**settings, "Networks": new_networks}}
+
+
+class InfoCDISpecDirs(Change):
+    """`/info` lists `CDISpecDirs`, the folders the daemon reads CDI device specs from; a daemon without CDI
+    support sends `[]`."""
+
+    endpoint = "system.info"
+    versioned = False
+    CDISpecDirs = Added([])
+    underivable = {"Runtimes.*.status": "older answers do not carry a runtime's feature report"}

@@ -1,1 +1,18 @@
 """API 1.47 (Docker 27.2 to 27.5)."""
+
+from __future__ import annotations
+
+from normalize_engine.schema import Change, Nested, Removed, Shape
+
+
+class _RegistryConfig(Shape):
+    AllowNondistributableArtifactsCIDRs = Removed()
+    AllowNondistributableArtifactsHostnames = Removed()
+
+
+class InfoNondistributableArtifacts(Change):
+    """`/info` `RegistryConfig` no longer sends `AllowNondistributableArtifactsCIDRs` and
+    `AllowNondistributableArtifactsHostnames` (the daemon always pushes non-distributable layers now)."""
+
+    endpoint = "system.info"
+    RegistryConfig = Nested(_RegistryConfig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert
+from normalize_engine.schema import Added, Change, Convert, Nested, Shape, Values
 
 
 def _null_to_empty(value: Any) -> Any:
@@ -19,3 +19,20 @@ class ImageInspectEmptyLists(Change):
     versioned = False
     RepoTags = Convert(_null_to_empty)
     RepoDigests = Convert(_null_to_empty)
+
+
+class _Endpoint(Shape):
+    GwPriority = Added(0)
+
+
+class _NetworkSettings(Shape):
+    Networks = Values(_Endpoint)
+
+
+class ContainerGwPriority(Change):
+    """Each network of a container (inspect and list) has `GwPriority`, the priority of its gateway as the
+    default route; `0`, the default, for containers made by older daemons."""
+
+    endpoint = ("containers.inspect", "containers.list")
+    versioned = False
+    NetworkSettings = Nested(_NetworkSettings)

@@ -28,3 +28,12 @@ class ImageConfigContainerFields(Change):
 
     endpoint = "images.inspect"
     Config = Nested(_ImageConfig)
+
+
+class InfoBridgeNf(Change):
+    """`/info` no longer sends `BridgeNfIptables` and `BridgeNfIp6tables` (always `false` since 1.48)."""
+
+    endpoint = "system.info"
+    underivable = {"DiscoveredDevices": "an older answer does not list the devices the daemon discovered"}
+    BridgeNfIptables = Removed()
+    BridgeNfIp6tables = Removed()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from normalize_engine._derive import health_from_status_text
 from normalize_engine.schema import Change, Nested, OmittedWhen, Removed, Shape
 
 
@@ -89,3 +92,53 @@ class EventLegacyFields(Change):
     status = Removed()
     id = Removed()
     from_ = Removed(data_key="from")
+
+
+class ContainerListHealth(Change):
+    """Container list items carry `Health {Status, FailingStreak}` for every container: the status is read
+    from the `Status` text (`(healthy)`, `(unhealthy)`, `(health: starting)`, else `none`)."""
+
+    endpoint = "containers.list"
+    underivable = {
+        "Health.FailingStreak": "the list's `Status` text does not count failed checks; inspect the container "
+        "(`State.Health.FailingStreak`) for it",
+    }
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "Health" in data or not isinstance(data.get("Status"), str):
+            return data
+        return {**data, "Health": {"Status": health_from_status_text(data["Status"]), "FailingStreak": 0}}
+
+
+class NetworkListContainers(Change):
+    """Network list items no longer have a `Containers` key (it was always empty since API 1.28)."""
+
+    endpoint = "networks.list"
+    versioned = False
+    Containers = Removed()
+
+
+class VersionOmitEmpty(Change):
+    """`/version` leaves out `GitCommit` and `GoVersion` when they are empty."""
+
+    endpoint = "system.version"
+    versioned = False
+    GitCommit = OmittedWhen("")
+    GoVersion = OmittedWhen("")
+
+
+class StatsOSType(Change):
+    """Stats carry `os_type`, the daemon's operating system (`linux` or `windows`)."""
+
+    endpoint = "containers.stats"
+    versioned = False
+    underivable = {"os_type": "an older stats answer does not say; the `Ostype` response header does"}
+
+
+class ProgressBar(Change):
+    """Progress messages (pull, push, build, load, import, plugin pull) no longer carry `progress`, the
+    pre-rendered text bar: `progressDetail {current, total}` holds the numbers."""
+
+    endpoint = ("images.create", "images.push", "images.load", "build", "plugins.pull")
+    versioned = False
+    progress = Removed()

@@ -84,6 +84,22 @@ def mask(document: Any, patterns: tuple[str, ...], path: str = "") -> Any:
     return document
 
 
+def prune(document: Any, patterns: tuple[str, ...], path: str = "") -> Any:
+    """Remove the keys at the given paths (fields that may be present on one side only)."""
+    if not patterns:
+        return document
+    if isinstance(document, dict):
+        out = {}
+        for k, v in document.items():
+            sub = f"{path}.{k}" if path else str(k)
+            if not any(_matches(sub, p) for p in patterns):
+                out[k] = prune(v, patterns, sub)
+        return out
+    if isinstance(document, list):
+        return [prune(v, patterns, f"{path}.{i}" if path else str(i)) for i, v in enumerate(document)]
+    return document
+
+
 def skeleton(document: Any) -> Any:
     """Keys and value types only: what a structure comparison looks at."""
     if isinstance(document, dict):
@@ -148,9 +164,11 @@ def compare(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -> Res
     except ne.NormalizeError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         return result
-    patterns = VOLATILE.get(name, ()) + underivable_paths(name, str(old.version), target)
-    many = bool(endpoint and endpoint.many) or exchange.stream
-    if many:
-        patterns = patterns + tuple(f"*.{p}" for p in patterns if p != "**")
-    result.differences = diff(mask(expected, patterns), mask(got, patterns))
+    volatile = VOLATILE.get(name, ())
+    underivable = underivable_paths(name, str(old.version), target)
+    if bool(endpoint and endpoint.many) or exchange.stream:  # the paths are those of one item
+        volatile = tuple(p if p == "**" or p.startswith("*.") else f"*.{p}" for p in volatile)
+        underivable = tuple(f"*.{p}" for p in underivable)
+    expected, got = prune(expected, underivable), prune(got, underivable)
+    result.differences = diff(mask(expected, volatile), mask(got, volatile))
     return result

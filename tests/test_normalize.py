@@ -16,6 +16,8 @@ IMAGE_1_41 = {
     "RepoTags": ["<none>:<none>"],
     "RepoDigests": ["<none>@<none>"],
     "Size": 1200,
+    "SharedSize": -1,
+    "Containers": -1,
     "VirtualSize": 1200,
     "X-Vendor": {"kept": True},
 }
