@@ -129,6 +129,8 @@ def decode(body: Any, what: str = "body") -> JSON:
         except UnicodeDecodeError as exc:
             raise InvalidBodyError(f"the {what} is not UTF-8 text: {exc}") from None
     if isinstance(body, str):
+        if not body.strip():
+            return None  # an empty body (201, 204, or a stream that sent nothing): no JSON at all
         try:
             return json.loads(body)
         except json.JSONDecodeError as exc:

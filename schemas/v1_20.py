@@ -1,1 +1,75 @@
 """API 1.20 (Docker 1.8)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from normalize_engine.schema import Change
+
+# A volume's host path: <data-root>/volumes/<name>/_data
+_VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")
+_MOVED_TO_HOST_CONFIG = (("Memory", "Memory"), ("MemorySwap", "MemorySwap"), ("CpuShares", "CpuShares"),
+                         ("Cpuset", "CpusetCpus"))
+
+
+def mounts_from_volumes(volumes: dict[str, Any], writable: dict[str, Any]) -> list[dict[str, Any]]:
+    """`Mounts` rebuilt from the `Volumes` and `VolumesRW` maps of answers before API 1.20."""
+    mounts = []
+    for destination, source in volumes.items():
+        rw = bool(writable.get(destination, True))
+        match = _VOLUME_PATH.search(source) if isinstance(source, str) else None
+        if match:
+            mounts.append({"Type": "volume", "Name": match.group(1), "Source": source,
+                           "Destination": destination, "Driver": "local", "Mode": "", "RW": rw,
+                           "Propagation": ""})
+        else:
+            mounts.append({"Type": "bind", "Source": source, "Destination": destination,
+                           "Mode": "" if rw else "ro", "RW": rw, "Propagation": "rprivate"})
+    return mounts
+
+
+class ContainerMountsFromVolumes(Change):
+    """Container inspect describes mounts in `Mounts`, rebuilt from the `Volumes` (destination → host path)
+    and `VolumesRW` (destination → writable) maps of older answers, which are dropped. A host path under the
+    daemon's `volumes/<name>/_data` is a `local` volume named `<name>`, anything else a bind mount."""
+
+    endpoint = "containers.inspect"
+    underivable = {
+        "Mounts.*.Mode": "older answers do not keep the mode options (`z`, `Z`, `ro`, `rw`) given at creation",
+        "Mounts.*.Driver": "older answers do not name a volume's driver; `local` is assumed",
+    }
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "Volumes" not in data and "VolumesRW" not in data:
+            return data
+        out = dict(data)
+        volumes = out.pop("Volumes", None)
+        writable = out.pop("VolumesRW", None)
+        if not out.get("Mounts") and isinstance(volumes, dict):
+            out["Mounts"] = mounts_from_volumes(volumes, writable if isinstance(writable, dict) else {})
+        return out
+
+
+class ContainerConfigResources(Change):
+    """Container inspect keeps resource limits in `HostConfig` only: `Config.Memory`, `Config.MemorySwap`,
+    `Config.CpuShares` and `Config.Cpuset` (as `HostConfig.CpusetCpus`) move there, and the long-unused
+    `Config.PortSpecs` is dropped."""
+
+    endpoint = "containers.inspect"
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        config = data.get("Config")
+        if not isinstance(config, dict) or not any(
+            old in config for old, _ in (*_MOVED_TO_HOST_CONFIG, ("PortSpecs", ""))
+        ):
+            return data
+        config = dict(config)
+        host = dict(data["HostConfig"]) if isinstance(data.get("HostConfig"), dict) else {}
+        for old, new in _MOVED_TO_HOST_CONFIG:
+            if old in config:
+                value = config.pop(old)
+                if new not in host:
+                    host[new] = value
+        config.pop("PortSpecs", None)
+        return {**data, "Config": config, "HostConfig": host}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from normalize_engine._derive import container_state
-from normalize_engine.schema import Change, Nested, Shape
+from normalize_engine.schema import Change, Nested, OmittedWhen, Shape, current_request
 
 
 class _StateWithStatus(Shape):
@@ -34,3 +35,107 @@ class EventTimeNano(Change):
         if "timeNano" in data or not isinstance(data.get("time"), int):
             return data
         return {**data, "timeNano": data["time"] * 1_000_000_000}
+
+
+_DEFAULT_NETWORK_FIELDS = ("EndpointID", "Gateway", "IPAddress", "IPPrefixLen", "IPv6Gateway",
+                           "GlobalIPv6Address", "GlobalIPv6PrefixLen", "MacAddress")
+
+
+class ContainerNetworks(Change):
+    """Container inspect lists the container's networks in `NetworkSettings.Networks`. For older answers the
+    entry of the container's network (`HostConfig.NetworkMode`, `default` meaning `bridge`) is built from the
+    top-level address fields; `Ports` is `{}` rather than `null`."""
+
+    endpoint = "containers.inspect"
+    underivable = {
+        "NetworkSettings.Networks": "answers before 1.21 describe one network only, by the default bridge's "
+        "top-level fields: the networks a container joined later, network IDs, and aliases and addresses on "
+        "user-defined networks are not in them",
+    }
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        settings = data.get("NetworkSettings")
+        if not isinstance(settings, dict) or ("Networks" in settings and settings.get("Ports") is not None):
+            return data
+        settings = dict(settings)
+        if settings.get("Ports") is None:
+            settings["Ports"] = {}
+        if "Networks" not in settings:
+            host = data.get("HostConfig") if isinstance(data.get("HostConfig"), dict) else {}
+            mode = host.get("NetworkMode") or "default"
+            name = "bridge" if mode == "default" else mode
+            if name.startswith("container:"):
+                settings["Networks"] = {}
+            else:
+                entry: dict[str, Any] = {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": ""}
+                for key in _DEFAULT_NETWORK_FIELDS:
+                    entry[key] = settings.get(key, 0 if key.endswith("PrefixLen") else "")
+                entry["DriverOpts"] = None
+                settings["Networks"] = {name: entry}
+        return {**data, "NetworkSettings": settings}
+
+
+def _move_volume_driver(data: dict[str, Any]) -> dict[str, Any]:
+    config = data.get("Config")
+    if not isinstance(config, dict) or "VolumeDriver" not in config:
+        return data
+    config = dict(config)
+    driver = config.pop("VolumeDriver")
+    host = dict(data["HostConfig"]) if isinstance(data.get("HostConfig"), dict) else {}
+    host.setdefault("VolumeDriver", driver)
+    return {**data, "Config": config, "HostConfig": host}
+
+
+class _Config(Shape):
+    MacAddress = OmittedWhen("")
+    NetworkDisabled = OmittedWhen(False)
+    ExposedPorts = OmittedWhen(None)
+
+
+class ContainerConfigOmitEmpty(Change):
+    """Container inspect's `Config.VolumeDriver` moves to `HostConfig.VolumeDriver`, and `Config` leaves out
+    an empty `MacAddress`, a false `NetworkDisabled` and a null `ExposedPorts`."""
+
+    endpoint = "containers.inspect"
+    Config = Nested(_Config)
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return _move_volume_driver(data)
+
+
+class ContainerSizes(Change):
+    """Container inspect with `?size=1` reports `SizeRw` and `SizeRootFs`."""
+
+    endpoint = "containers.inspect"
+    underivable = {
+        "SizeRw": "daemons ignored `size=1` before 1.21, so the old answer has no sizes",
+        "SizeRootFs": "daemons ignored `size=1` before 1.21, so the old answer has no sizes",
+    }
+
+
+_FULL_ID = re.compile(r"^[0-9a-f]{64}$")
+
+
+class StatsNetworks(Change):
+    """Stats count network traffic per interface in `networks`; the single `network` object of older answers
+    becomes the entry of `eth0`. `id` is added when the request named the container by its full ID."""
+
+    endpoint = "containers.stats"
+    underivable = {
+        "name": "older stats answers do not carry the container's name",
+        "networks": "older stats answers add every interface up into one `network`, given here as `eth0`",
+        "id": "older stats answers do not carry the container's ID; it is filled only when the request path "
+        "holds the full ID",
+    }
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "network" not in data and "id" in data:
+            return data
+        out = dict(data)
+        if "network" in out:
+            network = out.pop("network")
+            out.setdefault("networks", {"eth0": network} if isinstance(network, dict) else None)
+        params = current_request().params
+        if "id" not in out and params and _FULL_ID.match(params[0]):
+            out["id"] = params[0]
+        return out

@@ -50,3 +50,11 @@ class ImageRootFSBaseLayer(Change):
     endpoint = "images.inspect"
     versioned = False
     RootFS = Nested(_RootFS)
+
+
+class InfoExecutionDriver(Change):
+    """`/info` no longer sends `ExecutionDriver`, which daemons since Docker 1.12 filled with
+    `<not supported>` for older clients."""
+
+    endpoint = "system.info"
+    ExecutionDriver = Removed()

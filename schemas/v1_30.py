@@ -19,3 +19,14 @@ class EventScope(Change):
         if "scope" in data or "Type" not in data:
             return data
         return {**data, "scope": "swarm" if data["Type"] in _SWARM_TYPES else "local"}
+
+
+class BuildImageID(Change):
+    """A build reports the ID of the image it made in an `aux` message (`{"aux": {"ID": "sha256:..."}}`),
+    besides the `Successfully built` line."""
+
+    endpoint = "build"
+    underivable = {
+        "aux": "builds before 1.30 send no `aux` message, and a normaliser that maps each document to one "
+        "document cannot add it; read the ID from the `Successfully built` line",
+    }

@@ -14,3 +14,11 @@ class InfoOmitEmpty(Change):
     SystemStatus = OmittedWhen(None)
     ClusterStore = OmittedWhen("")
     ClusterAdvertise = OmittedWhen("")
+
+
+class ServiceStatus(Change):
+    """The service list reports `ServiceStatus {RunningTasks, DesiredTasks, CompletedTasks}` when asked
+    with `status=true`."""
+
+    endpoint = "services.list"
+    underivable = {"ServiceStatus": "daemons ignore `status=true` before 1.41; count the tasks instead"}

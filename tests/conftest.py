@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,22 @@ def recorded() -> list[Daemon]:
     if not found:
         pytest.fail("no recorded fixtures in tests/fixtures/recorded/ (tools/record.py makes them)")
     return found
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.test_oracle import RESULTS
+
+    if not RESULTS:
+        return
+    equal = sum(r.equal for r in RESULTS)
+    terminalreporter.section("oracle")
+    terminalreporter.write_line(
+        f"{equal} of {len(RESULTS)} recorded old answers equal their daemon's newest answer after normalisation"
+    )
+    fields: dict[str, int] = {}
+    for result in RESULTS:
+        for difference in result.differences:
+            key = f"{result.endpoint}: " + re.sub(r"(^|\.)\d+(?=\.|$)", r"\1*", difference.path)
+            fields[key] = fields.get(key, 0) + 1
+    for key, count in sorted(fields.items(), key=lambda kv: -kv[1])[:20]:
+        terminalreporter.write_line(f"  {count:4d}  {key}")
