@@ -1,0 +1,367 @@
+"""The table of response changes the library applies, built from the registry: data first, text second.
+
+:func:`sections` turns :data:`~normalize_engine._registry.REGISTRY` into rows (one per version, one per
+change, one per declared field), which ``normalize-engine changes`` prints and ``tools/gen_docs.py`` writes
+to ``docs/api-changes.md`` through :func:`render_document`. Nothing here is written by hand: a change's
+description is its class docstring, a field's is its ``describe()``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from packaging.version import Version
+
+from ._endpoints import BY_NAME, route
+from ._errors import NormalizeError, UnknownVersionError
+from ._versions import parse_version, split_path
+from .schema import Change, Each, Nested, Shape, Values
+
+__all__ = [
+    "ChangeRow",
+    "FieldRow",
+    "Section",
+    "UnderivableRow",
+    "UnknownEndpointError",
+    "find_endpoint",
+    "render_document",
+    "render_markdown",
+    "render_text",
+    "sections",
+    "to_json",
+    "underivable_rows",
+]
+
+DOC_PATH = "docs/api-changes.md"
+REGENERATE = "python tools/gen_docs.py"
+
+
+class UnknownEndpointError(NormalizeError, ValueError):
+    """An endpoint name or path that the library does not know."""
+
+
+class _Entry(Protocol):
+    @property
+    def version(self) -> Version: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def changes(self) -> tuple[type[Change], ...]: ...
+
+
+class _Registry(Protocol):
+    @property
+    def entries(self) -> Sequence[_Entry]: ...
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One declared field of a change: ``key`` is a path such as ``NetworkSettings.IPAddress``."""
+
+    key: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    version: str
+    name: str  # the change class's name
+    endpoints: tuple[str, ...]
+    summary: str  # the docstring's first paragraph, on one line
+    fields: tuple[FieldRow, ...]
+    underivable: tuple[tuple[str, str], ...]  # (field, reason)
+    versioned: bool
+    custom: bool  # has a migrate() hook: what it does is in the description, not in the fields
+
+
+@dataclass(frozen=True)
+class Section:
+    """One API version: its module docstring (``summary`` is the first line) and its changes."""
+
+    version: str
+    summary: str
+    details: str
+    changes: tuple[ChangeRow, ...]
+
+
+@dataclass(frozen=True)
+class UnderivableRow:
+    version: str
+    endpoints: tuple[str, ...]
+    field: str
+    reason: str
+    change: str
+
+
+# ------------------------------------------------------------------------------------------ building
+
+
+def _default_registry() -> _Registry:
+    from ._registry import REGISTRY
+
+    return REGISTRY
+
+
+def _paragraphs(doc: str | None) -> list[str]:
+    text = inspect.cleandoc(doc or "")
+    return [" ".join(line.strip() for line in p.splitlines()) for p in text.split("\n\n") if p.strip()]
+
+
+def _key(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _fields(shape: type[Shape], prefix: str = "") -> list[FieldRow]:
+    rows: list[FieldRow] = []
+    if prefix and shape.migrate is not Shape.migrate:
+        first = _paragraphs(shape.__dict__.get("__doc__"))
+        rows.append(FieldRow(prefix, "derived in code" + (f": {first[0]}" if first else "")))
+    for key, fld in shape.declared():
+        if isinstance(fld, Nested):
+            rows.extend(_fields(fld.shape, _key(prefix, key)))
+        elif isinstance(fld, Each):
+            rows.extend(_fields(fld.shape, _key(prefix, key) + "[]"))
+        elif isinstance(fld, Values):
+            rows.extend(_fields(fld.shape, _key(prefix, key) + ".*"))
+        else:
+            text = fld.describe()
+            if fld.doc:
+                text += f": {' '.join(fld.doc.split())}"
+            rows.append(FieldRow(_key(prefix, key), text))
+    return rows
+
+
+def change_row(version: str, change: type[Change]) -> ChangeRow:
+    paragraphs = _paragraphs(change.__doc__)
+    return ChangeRow(
+        version=version,
+        name=change.__name__,
+        endpoints=change.endpoints(),
+        summary=paragraphs[0] if paragraphs else "",
+        fields=tuple(_fields(change)),
+        underivable=tuple((str(k), " ".join(str(v).split())) for k, v in change.underivable.items()),
+        versioned=bool(change.versioned),
+        custom=change.migrate is not Shape.migrate,
+    )
+
+
+def _bound(value: str | Version | None, what: str, versions: Sequence[Version]) -> Version | None:
+    if value is None:
+        return None
+    version = parse_version(value)
+    if versions and not versions[0] <= version <= versions[-1]:
+        raise UnknownVersionError(
+            f"{what} {str(value)!r} is not a version this library knows: it knows {versions[0]} to "
+            f"{versions[-1]}"
+        )
+    return version
+
+
+def find_endpoint(name_or_path: str) -> tuple[str, str | None]:
+    """An endpoint name (``containers.inspect``) or request path (``/v1.41/containers/abc/json``) as
+    ``(endpoint name, the path's version prefix or None)``.
+
+    :raises UnknownEndpointError: neither a known name nor a path that routes to an endpoint.
+    """
+    text = name_or_path.strip()
+    if text in BY_NAME:
+        return text, None
+    if "/" in text:
+        method, _, path = text.rpartition(" ")
+        prefix, bare, _ = split_path(path if path.startswith("/") or "://" in path else "/" + path)
+        methods = [method.upper()] if method else ["GET", "POST", "DELETE", "HEAD"]
+        for candidate in methods:
+            endpoint = route(candidate, bare)
+            if endpoint is not None:
+                return endpoint.name, prefix
+        raise UnknownEndpointError(
+            f"no Engine API endpoint answers {' or '.join(methods)} {bare}: give a path such as "
+            "/v1.41/containers/abc/json, or an endpoint name (normalize-engine changes lists them)"
+        )
+    close = difflib.get_close_matches(text, BY_NAME, n=3)
+    hint = f"did you mean {' or '.join(close)}?" if close else "names look like containers.inspect"
+    raise UnknownEndpointError(f"unknown endpoint {text!r}: {hint} (a request path works too)")
+
+
+def sections(
+    registry: _Registry | None = None,
+    *,
+    since: str | Version | None = None,
+    until: str | Version | None = None,
+    endpoint: str | None = None,
+    empty: bool = False,
+) -> list[Section]:
+    """The changes, oldest version first, as :class:`Section` rows.
+
+    :param since: keep the versions after this one (the changes an answer at ``since`` goes through).
+    :param until: keep the versions up to and including this one.
+    :param endpoint: keep the changes for this endpoint name.
+    :param empty: also return the versions that have no (remaining) changes.
+    :raises UnknownVersionError: ``since`` or ``until`` is not a version the registry knows.
+    """
+    registry = registry or _default_registry()
+    known = [entry.version for entry in registry.entries]
+    low = _bound(since, "--since", known)
+    high = _bound(until, "--until", known)
+    out = []
+    for entry in registry.entries:
+        if (low is not None and entry.version <= low) or (high is not None and entry.version > high):
+            continue
+        rows = tuple(
+            change_row(str(entry.version), change)
+            for change in entry.changes
+            if endpoint is None or endpoint in change.endpoints()
+        )
+        if rows or empty:
+            module = _module_of(entry)
+            doc = (inspect.getdoc(module) if module is not None else None) or entry.summary
+            details = "\n\n".join(_paragraphs(doc.partition("\n")[2]))
+            out.append(Section(str(entry.version), entry.summary, details, rows))
+    return out
+
+
+def _module_of(entry: _Entry) -> Any:
+    import sys
+
+    return sys.modules.get(getattr(entry, "name", ""))
+
+
+def underivable_rows(found: Iterable[Section]) -> list[UnderivableRow]:
+    return [
+        UnderivableRow(row.version, row.endpoints, field, reason, row.name)
+        for section in found
+        for row in section.changes
+        for field, reason in row.underivable
+    ]
+
+
+def to_json(found: Iterable[Section]) -> list[dict[str, Any]]:
+    """Sections as plain JSON data (what ``changes --format json`` prints): lists, dicts, strings."""
+    out = []
+    for section in found:
+        data = asdict(section)
+        for change in data["changes"]:
+            change["underivable"] = dict(change["underivable"])
+        out.append(data)
+    result: list[dict[str, Any]] = json.loads(json.dumps(out))  # tuples become lists
+    return result
+
+
+# ------------------------------------------------------------------------------------------ markdown
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _code_list(items: Iterable[str]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _change_cell(row: ChangeRow) -> str:
+    text = _cell(row.summary)
+    if not row.versioned:
+        text += " *Not versioned: daemons send the new shape at every API version.*"
+    return text
+
+
+def _fields_cell(row: ChangeRow) -> str:
+    parts = [f"`{_cell(f.key)}`: {_cell(f.description)}" for f in row.fields]
+    if row.custom:
+        parts.append("*derived in code, as described*")
+    for field, _ in row.underivable:
+        parts.append(f"`{_cell(field)}`: cannot be derived (see below)")
+    return "<br>".join(parts) or "&nbsp;"
+
+
+def render_markdown(found: Sequence[Section], *, heading: int = 2) -> str:
+    """Sections as markdown: a heading and a table per version, then the underivable fields."""
+    h = "#" * heading
+    lines: list[str] = []
+    for section in found:
+        lines += [f"{h} {section.summary.rstrip('.')}", ""]
+        if section.details:
+            lines += [section.details, ""]
+        if not section.changes:
+            lines += ["No response changes.", ""]
+            continue
+        lines += ["| Endpoints | Change | Fields |", "| --- | --- | --- |"]
+        for row in section.changes:
+            lines.append(f"| {_code_list(row.endpoints)} | {_change_cell(row)} | {_fields_cell(row)} |")
+        lines.append("")
+    lines += [f"{h} Fields that cannot be derived", ""]
+    missing = underivable_rows(found)
+    if not missing:
+        lines += ["None: every field these versions added is derived from the older answer.", ""]
+    else:
+        lines += [
+            "An older answer holds no information for these fields; they get what a daemon of the version "
+            "that added them sends when it knows nothing.",
+            "",
+            "| Version | Endpoints | Field | Reason |",
+            "| --- | --- | --- | --- |",
+        ]
+        for item in missing:
+            endpoints, field, reason = _code_list(item.endpoints), _cell(item.field), _cell(item.reason)
+            lines.append(f"| {item.version} | {endpoints} | `{field}` | {reason} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_document(registry: _Registry | None = None) -> str:
+    """The whole of ``docs/api-changes.md``."""
+    registry = registry or _default_registry()
+    found = sections(registry)
+    quiet = [str(e.version) for e in registry.entries if not any(s.version == str(e.version) for s in found)]
+    versions = [str(e.version) for e in registry.entries]
+    intro = [
+        "# Docker Engine API response changes",
+        "",
+        f"<!-- Generated from the schemas in schemas/ by `{REGENERATE}`. Do not edit by hand: "
+        "edit the change docstrings and regenerate. -->",
+        "",
+        "What normalize-engine changes in a response to carry it from one API version to the next, oldest "
+        "first. An answer at version V goes through every change listed after V, up to the target "
+        f"(default: the newest, {versions[-1] if versions else '?'}). The same table is printed by "
+        "`normalize-engine changes` (`--since`, `--until`, `--endpoint`).",
+        "",
+        "In *Fields*, `a.b` is a nested key, `a[]` every item of an array and `a.*` every value of a map.",
+        "",
+    ]
+    if quiet:
+        intro += [f"Versions without response changes: {', '.join(quiet)}.", ""]
+    return "\n".join(intro) + "\n" + render_markdown(found)
+
+
+# ------------------------------------------------------------------------------------------ text
+
+
+def render_text(found: Sequence[Section], *, width: int = 100) -> str:
+    """Sections as plain text for a terminal."""
+    width = max(50, width)
+    wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
+    detail = textwrap.TextWrapper(width=width, initial_indent="      ", subsequent_indent="          ")
+    lines: list[str] = []
+    for section in found:
+        lines.append(section.summary.rstrip("."))
+        if not section.changes:
+            lines += ["  (no response changes)", ""]
+            continue
+        for row in section.changes:
+            flag = "" if row.versioned else "  [not versioned]"
+            lines.append(f"  {', '.join(row.endpoints)}: {row.name}{flag}")
+            lines += wrap.wrap(row.summary)
+            for f in row.fields:
+                lines += detail.wrap(f"{f.key}: {f.description}")
+            for field, reason in row.underivable:
+                lines += detail.wrap(f"{field}: cannot be derived: {reason}")
+        lines.append("")
+    if not lines:
+        return "No changes match.\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
