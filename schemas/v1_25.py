@@ -11,7 +11,7 @@ def _security_option(entry: Any) -> Any:
     if not isinstance(entry, str) or "=" in entry:
         return entry
     if entry == "seccomp":
-        return "name=seccomp,profile=default"
+        return "name=seccomp,profile=builtin"
     return "name=" + entry
 
 
@@ -23,10 +23,14 @@ def _security_options(value: Any) -> Any:
 
 class InfoSecurityOptions(Change):
     """`/info` `SecurityOptions` entries are `key=value` lists: `seccomp` becomes
-    `name=seccomp,profile=default` (the daemon's built-in profile, which is what daemons run unless started
-    with `--seccomp-profile`) and any other bare name `NAME` becomes `name=NAME`."""
+    `name=seccomp,profile=builtin` (the built-in profile, which daemons run unless started with
+    `--seccomp-profile`) and any other bare name `NAME` becomes `name=NAME`."""
 
     endpoint = "system.info"
+    underivable = {
+        "SecurityOptions": "answers before 1.25 name no seccomp profile: daemons since 23.0 call the built-in "
+        "one `builtin` (what this change assumes), older ones `default`, and a custom one is a file path",
+    }
     SecurityOptions = Convert(_security_options)
 
 

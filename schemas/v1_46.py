@@ -10,3 +10,13 @@ class InfoContainerd(Change):
 
     endpoint = "system.info"
     underivable = {"Containerd": "an older answer does not say where containerd listens"}
+
+
+class EventImageCreate(Change):
+    """Event streams include image `create` events (an image was built, committed or imported)."""
+
+    endpoint = "system.events"
+    underivable = {
+        "(image create events)": "daemons leave image `create` events out of streams asked for below 1.46; "
+        "a normaliser cannot bring them back",
+    }

@@ -76,6 +76,20 @@ def sort_unordered(document: Any, paths: tuple[str, ...], path: str = "") -> Any
     return document
 
 
+def _image_create_event(document: Any, source: Version) -> bool:
+    """Documents older streams do not carry at all (schemas/v1_46.py `EventImageCreate`)."""
+    return (
+        source < Version("1.46")
+        and isinstance(document, dict)
+        and document.get("Type") == "image"
+        and document.get("Action") == "create"
+    )
+
+
+# Whole documents that a stream asked for at an old version does not hold, by endpoint.
+ABSENT_DOCUMENTS = {"system.events": _image_create_event}
+
+
 @dataclass
 class Difference:
     path: str
@@ -222,6 +236,9 @@ def compare(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -> Res
         unordered = tuple(p if p.startswith(("*.", "(")) else f"*.{p}" for p in unordered)
     expected, got = prune(expected, underivable), prune(got, underivable)
     if exchange.stream:  # a document made only of underivable fields is absent from the old stream
+        absent = ABSENT_DOCUMENTS.get(name)
+        if absent is not None:
+            expected = [d for d in expected if not absent(d, Version(str(old.version)))]
         expected = [d for d in expected if d != {}]
         got = [d for d in got if d != {}]
     expected, got = sort_unordered(expected, unordered), sort_unordered(got, unordered)
