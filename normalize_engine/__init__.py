@@ -10,6 +10,7 @@ Three ways in: :func:`normalize` on JSON you already have, :class:`NormalizingAd
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from ._errors import (
@@ -18,6 +19,7 @@ from ._errors import (
     NormalizeWarning,
     TruncatedStreamError,
     UnknownVersionError,
+    UnsupportedClientError,
 )
 from ._normalize import NEWEST as _NEWEST
 from ._normalize import VERSIONS_V as _VERSIONS_V
@@ -32,6 +34,7 @@ __all__ = [
     "NormalizingAdapter",
     "TruncatedStreamError",
     "UnknownVersionError",
+    "UnsupportedClientError",
     "mount",
     "normalize",
     "normalize_stream",
@@ -44,6 +47,8 @@ VERSIONS: Final[tuple[str, ...]] = tuple(str(v) for v in _VERSIONS_V)
 LATEST: Final[str] = str(_NEWEST)
 
 __version__ = "0.1.0.dev0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> object:

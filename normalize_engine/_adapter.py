@@ -21,7 +21,6 @@ newline-delimited JSON too, labelled ``application/x-ndjson``; every other ``Con
 
 from __future__ import annotations
 
-import codecs
 import collections
 import json
 import logging
@@ -36,6 +35,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 from ._endpoints import Kind
 from ._errors import InvalidBodyError, NormalizeError, NormalizeWarning, TruncatedStreamError
 from ._normalize import Plan, decode, error_body, make_plan, resolve_target
+from ._stream import StreamSplitter
 from ._versions import split_path
 
 __all__ = ["NormalizingAdapter", "StreamingRaw"]
@@ -47,8 +47,6 @@ _RAW_MEDIA = frozenset({"application/vnd.docker.raw-stream", "application/vnd.do
 _JSON_SEQ = "application/json-seq"
 _NDJSON = "application/x-ndjson"
 _READ_SIZE = 64 * 1024
-_SKIP = " \t\r\n\x1e"  # between documents: whitespace, and the RS of json-seq
-_DECODER = json.JSONDecoder()
 
 
 def _dumps(document: Any) -> bytes:
@@ -64,95 +62,6 @@ def _may_be_json(media: str) -> bool:
     return not media or "json" in media or media == "text/plain"
 
 
-# ------------------------------------------------------------------------------------------ splitting
-
-
-class _Splitter:
-    """Split a JSON stream fed in pieces into ``(original text, document)`` pairs, incrementally.
-
-    Follows :func:`normalize_engine._normalize.iter_documents` (newline-delimited, concatenated or
-    RS-separated documents; a decode is tried when a document may have ended, or when the buffer doubled,
-    so a huge document in many pieces costs linear time) and keeps each document's own text, so a document
-    that cannot be normalised can be passed through as it came.
-    """
-
-    def __init__(self) -> None:
-        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
-        self._buffer = ""
-        self._tried_at = 0
-        self._undecoded = b""
-
-    def feed(self, data: bytes) -> Iterator[tuple[str, Any]]:
-        """Add bytes; yield every document they complete.
-
-        :raises InvalidBodyError: the stream holds something that is not UTF-8 JSON.
-        """
-        pending = self._utf8.getstate()[0]
-        try:
-            text = self._utf8.decode(data)
-        except UnicodeDecodeError as exc:
-            self._undecoded = pending + data
-            raise InvalidBodyError(f"the stream is not UTF-8 text: {exc}") from None
-        if not text:
-            return
-        self._buffer += text
-        ends = text.rstrip(_SKIP)[-1:] in ("}", "]") or "}\n" in text or "]\n" in text
-        if not ends and (len(self._buffer) < 2 * self._tried_at or ("}" not in text and "]" not in text)):
-            return
-        yield from self._drain(final=False)
-        self._tried_at = len(self._buffer)
-
-    def finish(self) -> Iterator[tuple[str, Any]]:
-        """Yield the documents still held at the end of the stream.
-
-        :raises TruncatedStreamError: the stream ended inside a document.
-        """
-        try:
-            self._buffer += self._utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise TruncatedStreamError("the stream ended inside a UTF-8 character") from None
-        yield from self._drain(final=True)
-
-    def _drain(self, final: bool) -> Iterator[tuple[str, Any]]:
-        buffer = self._buffer
-        position, size = 0, len(buffer)
-        while True:
-            while position < size and buffer[position] in _SKIP:
-                position += 1
-            if position == size:
-                self._buffer = ""
-                return
-            try:
-                document, after = _DECODER.raw_decode(buffer, position)
-            except json.JSONDecodeError as exc:
-                self._buffer = buffer[position:]
-                incomplete = exc.pos >= len(buffer.rstrip(_SKIP)) - 1 or exc.msg.startswith("Unterminated")
-                if incomplete and not final:
-                    return  # wait for more
-                if incomplete:
-                    left = self._buffer.strip(_SKIP)
-                    raise TruncatedStreamError(
-                        f"the stream ended inside a document: {len(left)} characters left over, "
-                        f"starting {left[:40]!r}"
-                    ) from None
-                raise InvalidBodyError(f"the stream holds something that is not JSON ({exc})") from None
-            except RecursionError:
-                self._buffer = buffer[position:]
-                raise InvalidBodyError("a document of the stream nests JSON too deeply to decode") from None
-            if not final and after == size and not isinstance(document, dict | list):
-                self._buffer = buffer[position:]  # a bare number may go on in the next piece
-                return
-            yield buffer[position:after], document
-            position = after
-
-    def holds_data(self) -> bool:
-        return bool(self._buffer.strip(_SKIP) or self._utf8.getstate()[0] or self._undecoded)
-
-    def leftover(self) -> bytes:
-        """The bytes fed but not returned as documents, after a failure (to pass them through)."""
-        return self._buffer.encode() + self._utf8.getstate()[0] + self._undecoded
-
-
 class _Converter:
     """Turn the bytes of a JSON stream into output frames: one normalised document and a newline each.
 
@@ -162,7 +71,7 @@ class _Converter:
     def __init__(self, plan: Plan, adapter: NormalizingAdapter) -> None:
         self._plan = plan
         self._adapter = adapter
-        self._splitter = _Splitter()
+        self._splitter = StreamSplitter()
         self._passthrough = False
         self._dead = False
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["ENDPOINTS", "Endpoint", "Kind", "route"]
 
@@ -43,7 +43,7 @@ class Endpoint:
         return _compile(self.pattern)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(pattern: str) -> re.Pattern[str]:
     # {name} matches one path segment; {name*} matches one or more (image names hold slashes).
     out = re.sub(r"\{[a-z]+\*\}", "(.+)", pattern)

@@ -6,7 +6,8 @@ matches its cause, so ``except ValueError`` keeps working for callers who do not
     NormalizeError(Exception)
     ├── InvalidBodyError(NormalizeError, ValueError)      the body is not JSON, or not of its endpoint's shape
     ├── TruncatedStreamError(InvalidBodyError)            a JSON stream ended inside a document
-    └── UnknownVersionError(NormalizeError, ValueError)   a version string the library cannot place
+    ├── UnknownVersionError(NormalizeError, ValueError)   a version string the library cannot place
+    └── UnsupportedClientError(NormalizeError, TypeError) wrap() was given no docker-py client or session
 
     NormalizeWarning(UserWarning)                         something was passed through unchanged
 """
@@ -19,6 +20,7 @@ __all__ = [
     "NormalizeWarning",
     "TruncatedStreamError",
     "UnknownVersionError",
+    "UnsupportedClientError",
 ]
 
 
@@ -36,6 +38,11 @@ class TruncatedStreamError(InvalidBodyError):
 
 class UnknownVersionError(NormalizeError, ValueError):
     """A version string that is not a Docker Engine API version the library can place."""
+
+
+class UnsupportedClientError(NormalizeError, TypeError):
+    """:func:`~normalize_engine.wrap` was given something that is neither a docker-py client nor a
+    ``requests`` session."""
 
 
 class NormalizeWarning(UserWarning):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import warnings
 from collections.abc import Iterable, Iterator
@@ -13,8 +12,9 @@ from packaging.version import Version
 
 from . import _chain
 from ._endpoints import Endpoint, Kind, route
-from ._errors import InvalidBodyError, NormalizeWarning, TruncatedStreamError, UnknownVersionError
+from ._errors import InvalidBodyError, NormalizeWarning, UnknownVersionError
 from ._registry import REGISTRY
+from ._stream import iter_documents
 from ._versions import parse_version, split_path
 from .schema import _REQUEST, Request, ShapeError
 
@@ -140,9 +140,7 @@ def decode(body: Any, what: str = "body") -> JSON:
             raise InvalidBodyError(f"the {what} nests JSON too deeply to decode") from None
     if body is None or isinstance(body, dict | list | int | float | bool):
         return body
-    raise InvalidBodyError(
-        f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}"
-    )
+    raise InvalidBodyError(f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}")
 
 
 def error_body(body: Any) -> dict[str, Any]:
@@ -211,77 +209,6 @@ def normalize(
         )
         return data
     return plan.apply(data)
-
-
-_SKIP = " \t\r\n\x1e"  # white space between documents, and json-seq's record separator
-_DECODER = json.JSONDecoder()
-
-
-def _drain(buffer: str, final: bool) -> tuple[list[JSON], str]:
-    """Decode the complete documents at the start of ``buffer``; return them and what is left."""
-    documents = []
-    position, size = 0, len(buffer)
-    while True:
-        while position < size and buffer[position] in _SKIP:
-            position += 1
-        if position == size:
-            return documents, ""
-        try:
-            document, position_after = _DECODER.raw_decode(buffer, position)
-        except json.JSONDecodeError as exc:
-            tail = len(buffer.rstrip(_SKIP))
-            if not final and (exc.pos >= tail - 1 or exc.msg.startswith("Unterminated")):
-                return documents, buffer[position:]  # incomplete: wait for more
-            if final and (exc.pos >= tail - 1 or exc.msg.startswith("Unterminated")):
-                left = buffer[position:].strip(_SKIP)
-                raise TruncatedStreamError(
-                    f"the stream ended inside a document: {len(left)} characters left over, "
-                    f"starting {left[:40]!r}"
-                ) from None
-            raise InvalidBodyError(f"the stream holds something that is not JSON ({exc})") from None
-        except RecursionError:
-            raise InvalidBodyError("a document of the stream nests JSON too deeply to decode") from None
-        if not final and position_after == size and not isinstance(document, dict | list):
-            return documents, buffer[position:]  # a bare number may go on in the next chunk
-        documents.append(document)
-        position = position_after
-
-
-def iter_documents(chunks: Iterable[bytes | str]) -> Iterator[JSON]:
-    """Split a JSON stream (newline-delimited, concatenated, or RS-separated json-seq) into documents,
-    yielding each as soon as it is complete.
-
-    :raises TruncatedStreamError: the stream ends inside a document.
-    :raises InvalidBodyError: the stream holds something that is not JSON.
-    """
-    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
-    buffer = ""
-    tried_at = 0  # the buffer's size when a decode last found it incomplete
-    for chunk in chunks:
-        try:
-            text = chunk if isinstance(chunk, str) else utf8.decode(bytes(chunk))
-        except UnicodeDecodeError as exc:
-            raise InvalidBodyError(f"the stream is not UTF-8 text: {exc}") from None
-        if not text:
-            continue
-        buffer += text
-        # Documents are objects or arrays, and daemons end each with a newline. Decode when one may have
-        # ended here; and, so that a huge document in many chunks costs linear time, when the buffer has
-        # doubled since the last try.
-        ends = text.rstrip(_SKIP)[-1:] in ("}", "]") or "}\n" in text or "]\n" in text
-        if not ends and len(buffer) < 2 * tried_at:
-            continue
-        if not ends and "}" not in text and "]" not in text:
-            continue
-        documents, buffer = _drain(buffer, final=False)
-        tried_at = len(buffer)
-        yield from documents
-    try:
-        buffer += utf8.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise TruncatedStreamError("the stream ended inside a UTF-8 character") from None
-    documents, _ = _drain(buffer, final=True)
-    yield from documents
 
 
 def normalize_stream(

@@ -1,4 +1,4 @@
-"""The registry of API versions and their changes, discovered from the modules of ``normalize_engine.schemas``.
+"""The registry of API versions and their changes, found in the modules of ``normalize_engine.schemas``.
 
 One module per API version, named ``v1_<minor>``; its module docstring says which Docker release brought the
 version, and its :class:`~normalize_engine.schema.Change` classes are what that version changed. Adding a
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 import pkgutil
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,7 +66,9 @@ class Registry:
         where = f"schemas/{module.__name__.rsplit('.', 1)[1]}.py"
         doc = inspect.getdoc(module)
         if not doc:
-            raise RegistryError(f"{where}: the module needs a docstring naming the Docker release of {version}")
+            raise RegistryError(
+                f"{where}: the module needs a docstring naming the Docker release of {version}"
+            )
         changes = []
         for obj in vars(module).values():
             if not (inspect.isclass(obj) and issubclass(obj, Change) and obj is not Change):
@@ -92,7 +95,7 @@ class Registry:
 
     @staticmethod
     def _check_contiguous(versions: list[Version]) -> None:
-        for before, after in zip(versions, versions[1:], strict=False):
+        for before, after in itertools.pairwise(versions):
             if after.minor != before.minor + 1:
                 raise RegistryError(f"API versions must be contiguous: {before} is followed by {after}")
 

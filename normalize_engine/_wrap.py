@@ -13,17 +13,13 @@ from packaging.version import Version
 from requests.adapters import BaseAdapter
 
 from ._adapter import NormalizingAdapter
-from ._errors import NormalizeError
+from ._errors import UnsupportedClientError
 from ._normalize import resolve_target
 
 __all__ = ["UnsupportedClientError", "mount", "wrap"]
 
 SessionT = TypeVar("SessionT", bound=requests.Session)
 ClientT = TypeVar("ClientT")
-
-
-class UnsupportedClientError(NormalizeError, TypeError):
-    """:func:`wrap` was given something that is neither a docker-py client nor a requests session."""
 
 
 def _wrapped(

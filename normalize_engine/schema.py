@@ -41,7 +41,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, missing, pre_load
@@ -76,10 +76,10 @@ class Request:
     params: tuple[str, ...] = ()  # the path parameters, e.g. the container id of /containers/{id}/json
     source: str | None = None  # the source API version, None when unknown
     target: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-_REQUEST: ContextVar[Request] = ContextVar("normalize_engine_request", default=Request())
+_NO_REQUEST = Request()
+_REQUEST: ContextVar[Request] = ContextVar("normalize_engine_request", default=_NO_REQUEST)
 
 
 def current_request() -> Request:
@@ -161,7 +161,7 @@ class Removed(_ChangeField):
 
 
 class Added(_ChangeField):
-    """The key is new; an answer without it gets ``default`` (what a newer daemon sends when it knows nothing)."""
+    """The key is new; an answer without it gets ``default``: what a newer daemon sends knowing nothing."""
 
     verb = "added"
 
@@ -350,7 +350,7 @@ class Shape(Schema):
         if plan is None:
             plan = _compile(cls)
             cls._compiled_plan = plan  # type: ignore[attr-defined]
-        return plan  # type: ignore[no-any-return]
+        return plan
 
 
 _SCALARS = frozenset({str, int, float, bool})
@@ -432,5 +432,5 @@ _BUILTIN_NETWORKS = frozenset({"bridge", "host", "none", "default"})
 
 
 def is_user_defined_network(name: str) -> bool:
-    """As the daemon's ``NetworkMode.IsUserDefined()``: not bridge, host, none, default or container: (Linux)."""
+    """As the daemon's ``NetworkMode.IsUserDefined()`` on Linux: no built-in mode, no ``container:``."""
     return name not in _BUILTIN_NETWORKS and not name.startswith("container:")

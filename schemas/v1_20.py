@@ -9,8 +9,12 @@ from normalize_engine.schema import Change
 
 # A volume's host path: <data-root>/volumes/<name>/_data
 _VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")
-_MOVED_TO_HOST_CONFIG = (("Memory", "Memory"), ("MemorySwap", "MemorySwap"), ("CpuShares", "CpuShares"),
-                         ("Cpuset", "CpusetCpus"))
+_MOVED_TO_HOST_CONFIG = (
+    ("Memory", "Memory"),
+    ("MemorySwap", "MemorySwap"),
+    ("CpuShares", "CpuShares"),
+    ("Cpuset", "CpusetCpus"),
+)
 
 
 def mounts_from_volumes(volumes: dict[str, Any], writable: dict[str, Any]) -> list[dict[str, Any]]:
@@ -20,12 +24,29 @@ def mounts_from_volumes(volumes: dict[str, Any], writable: dict[str, Any]) -> li
         rw = bool(writable.get(destination, True))
         match = _VOLUME_PATH.search(source) if isinstance(source, str) else None
         if match:
-            mounts.append({"Type": "volume", "Name": match.group(1), "Source": source,
-                           "Destination": destination, "Driver": "local", "Mode": "", "RW": rw,
-                           "Propagation": ""})
+            mounts.append(
+                {
+                    "Type": "volume",
+                    "Name": match.group(1),
+                    "Source": source,
+                    "Destination": destination,
+                    "Driver": "local",
+                    "Mode": "",
+                    "RW": rw,
+                    "Propagation": "",
+                }
+            )
         else:
-            mounts.append({"Type": "bind", "Source": source, "Destination": destination,
-                           "Mode": "" if rw else "ro", "RW": rw, "Propagation": "rprivate"})
+            mounts.append(
+                {
+                    "Type": "bind",
+                    "Source": source,
+                    "Destination": destination,
+                    "Mode": "" if rw else "ro",
+                    "RW": rw,
+                    "Propagation": "rprivate",
+                }
+            )
     return mounts
 
 
@@ -36,7 +57,7 @@ class ContainerMountsFromVolumes(Change):
 
     endpoint = "containers.inspect"
     underivable = {
-        "Mounts.*.Mode": "older answers do not keep the mode options (`z`, `Z`, `ro`, `rw`) given at creation",
+        "Mounts.*.Mode": "older answers do not keep the mode options (`z`, `ro`, ...) given at creation",
         "Mounts.*.Driver": "older answers do not name a volume's driver; `local` is assumed",
     }
 

@@ -37,8 +37,16 @@ class EventTimeNano(Change):
         return {**data, "timeNano": data["time"] * 1_000_000_000}
 
 
-_DEFAULT_NETWORK_FIELDS = ("EndpointID", "Gateway", "IPAddress", "IPPrefixLen", "IPv6Gateway",
-                           "GlobalIPv6Address", "GlobalIPv6PrefixLen", "MacAddress")
+_DEFAULT_NETWORK_FIELDS = (
+    "EndpointID",
+    "Gateway",
+    "IPAddress",
+    "IPPrefixLen",
+    "IPv6Gateway",
+    "GlobalIPv6Address",
+    "GlobalIPv6PrefixLen",
+    "MacAddress",
+)
 
 
 class ContainerNetworks(Change):

@@ -28,8 +28,9 @@ class InfoSecurityOptions(Change):
 
     endpoint = "system.info"
     underivable = {
-        "SecurityOptions": "answers before 1.25 name no seccomp profile: daemons since 23.0 call the built-in "
-        "one `builtin` (what this change assumes), older ones `default`, and a custom one is a file path",
+        "SecurityOptions": "answers before 1.25 name no seccomp profile: daemons since 23.0 call the "
+        "built-in one `builtin` (what this change assumes), older ones `default`, and a custom one is a "
+        "file path",
     }
     SecurityOptions = Convert(_security_options)
 

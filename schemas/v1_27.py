@@ -25,7 +25,8 @@ class StatsOnlineCPUs(Change):
     endpoint = "containers.stats"
     versioned = False
     underivable = {
-        "cpu_stats.online_cpus": "without `percpu_usage` (cgroup v2) an old answer does not say how many CPUs "
+        "cpu_stats.online_cpus": "without `percpu_usage` (cgroup v2) an old answer does not say how many "
+        "CPUs "
         "are online; `NCPU` of `/info` is the caller's best substitute",
     }
     cpu_stats = Nested(_CPUStats)

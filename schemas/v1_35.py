@@ -6,8 +6,17 @@ from typing import Any
 
 from normalize_engine.schema import Change
 
-_DETAILS = ("ApiVersion", "Arch", "BuildTime", "Experimental", "GitCommit", "GoVersion", "KernelVersion",
-            "MinAPIVersion", "Os")
+_DETAILS = (
+    "ApiVersion",
+    "Arch",
+    "BuildTime",
+    "Experimental",
+    "GitCommit",
+    "GoVersion",
+    "KernelVersion",
+    "MinAPIVersion",
+    "Os",
+)
 
 
 class VersionComponents(Change):

@@ -100,7 +100,8 @@ class ContainerListHealth(Change):
 
     endpoint = "containers.list"
     underivable = {
-        "Health.FailingStreak": "the list's `Status` text does not count failed checks; inspect the container "
+        "Health.FailingStreak": "the list's `Status` text does not count failed checks; inspect the "
+        "container "
         "(`State.Health.FailingStreak`) for it",
     }
 

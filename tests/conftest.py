@@ -28,7 +28,10 @@ def daemons() -> list[dict[str, Any]]:
     """Every live daemon; skips without them, and fails under CI, where .ci/run must have started them."""
     found = live_daemons()
     if not found:
-        message = f"no live Docker daemons: run `tools/daemons.sh install && tools/daemons.sh start` ({DAEMON_ROOT}/daemons.json)"
+        message = (
+            "no live Docker daemons: run `tools/daemons.sh install && tools/daemons.sh start` "
+            f"({DAEMON_ROOT}/daemons.json)"
+        )
         if os.environ.get("CI"):
             pytest.fail("CI must start the daemons before the tests: " + message)
         pytest.skip(message)
@@ -51,7 +54,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     equal = sum(r.equal for r in RESULTS)
     terminalreporter.section("oracle")
     terminalreporter.write_line(
-        f"{equal} of {len(RESULTS)} recorded old answers equal their daemon's newest answer after normalisation"
+        f"{equal} of {len(RESULTS)} recorded old answers equal their daemon's newest answer "
+        "after normalisation"
     )
     fields: dict[str, int] = {}
     for result in RESULTS:

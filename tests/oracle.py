@@ -16,8 +16,8 @@ from packaging.version import Version
 
 import normalize_engine as ne
 from normalize_engine._endpoints import Kind, route
-from normalize_engine._normalize import iter_documents
 from normalize_engine._registry import REGISTRY
+from normalize_engine._stream import iter_documents
 from normalize_engine._versions import split_path
 from tests.recorded import Answer, Exchange
 
@@ -30,8 +30,15 @@ VOLATILE: dict[str, tuple[str, ...]] = {
     "containers.inspect": ("State.Health.Log", "State.Health.FailingStreak", "State.Health.Status"),
     "containers.top": ("Processes",),
     "containers.stats": ("**",),
-    "system.info": ("SystemTime", "NFd", "NGoroutines", "NEventsListener", "ContainersRunning",
-                    "ContainersPaused", "ContainersStopped"),
+    "system.info": (
+        "SystemTime",
+        "NFd",
+        "NGoroutines",
+        "NEventsListener",
+        "ContainersRunning",
+        "ContainersPaused",
+        "ContainersStopped",
+    ),
     "system.df": ("Containers.*.Status", "Containers.*.SizeRw", "Containers.*.SizeRootFs"),
     # Requests that change the state: each version made its own container, image or tag, so only the
     # shape of the answers can be compared.

@@ -19,7 +19,8 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 
 import normalize_engine as ne
 from normalize_engine import _normalize
-from normalize_engine._adapter import StreamingRaw, _Splitter
+from normalize_engine._adapter import StreamingRaw
+from normalize_engine._stream import StreamSplitter
 
 BASE = "http://docker.test"
 HEX = "4f2a" * 16
@@ -652,7 +653,7 @@ def test_debug_logs_hold_neither_headers_nor_bodies(caplog: pytest.LogCaptureFix
 
 
 def test_the_splitter_keeps_each_documents_text() -> None:
-    splitter = _Splitter()
+    splitter = StreamSplitter()
     out = [*splitter.feed(b'{"a": 1}\n\x1e{"b":'), *splitter.feed(b' "\xc3'), *splitter.feed(b'\xa9"}\n  [')]
     assert out == [('{"a": 1}', {"a": 1}), ('{"b": "\u00e9"}', {"b": "\u00e9"})]
     assert splitter.leftover() == b"["
@@ -661,7 +662,7 @@ def test_the_splitter_keeps_each_documents_text() -> None:
 
 
 def test_the_splitter_waits_for_bare_numbers_and_concatenated_documents() -> None:
-    splitter = _Splitter()
+    splitter = StreamSplitter()
     assert list(splitter.feed(b'{"a":1}{"b":2')) == [('{"a":1}', {"a": 1})]
     assert list(splitter.feed(b"}")) == [('{"b":2}', {"b": 2})]
     assert list(splitter.feed(b"12")) == list(splitter.feed(b"3")) == []  # a number may go on

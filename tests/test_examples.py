@@ -91,5 +91,7 @@ def test_untagged_images_list_empty_tags(daemon: Daemon) -> None:
             assert isinstance(image["RepoTags"], list) and isinstance(image["RepoDigests"], list)
     assert sent_none, f"{daemon.name} has no untagged image in its recorded lists"
     newest = exchange.newest()
-    untagged_newest = [i["Id"] for i in ne.normalize(newest.text, exchange.url(newest.version)) if not i["RepoTags"]]
+    untagged_newest = [
+        i["Id"] for i in ne.normalize(newest.text, exchange.url(newest.version)) if not i["RepoTags"]
+    ]
     assert untagged_newest
