@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Each, Removed, Shape
+from normalize_engine.schema import Added, Change, Each, Nested, OmittedWhen, Removed, Shape
 
 
 class InfoLegacyCluster(Change):
@@ -39,3 +39,34 @@ class DiskUsageBuildCacheParents(Change):
     endpoint = "system.df"
     BuilderSize = Removed()
     BuildCache = Each(_BuildCacheParents)
+
+
+class _HostConfigKernelMemory(Shape):
+    KernelMemory = OmittedWhen(0)
+    KernelMemoryTCP = OmittedWhen(0)
+
+
+class ContainerKernelMemory(Change):
+    """Container inspect leaves `HostConfig.KernelMemory` and `HostConfig.KernelMemoryTCP` out when they are
+    not set (kernel memory limits are deprecated)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigKernelMemory)
+
+
+class WaitError(Change):
+    """The answer to waiting for a container leaves `Error` out when there was none, instead of sending
+    `"Error": null`."""
+
+    endpoint = "containers.wait"
+    versioned = False
+    Error = OmittedWhen(None)
+
+
+class TaskVolumes(Change):
+    """Tasks list the cluster volumes they use in `Volumes` (`null` when none)."""
+
+    endpoint = ("tasks.list", "tasks.inspect")
+    versioned = False
+    Volumes = Added(None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert
+from normalize_engine.schema import Change, Convert, Each, Shape
 
 
 def _without(marker: str) -> Any:
@@ -25,3 +25,26 @@ class ImageListNoneTags(Change):
     endpoint = "images.list"
     RepoTags = Convert(_without("<none>:<none>"))
     RepoDigests = Convert(_without("<none>@<none>"))
+
+
+def _without_or_null(marker: str) -> Any:
+    def convert(value: Any) -> Any:
+        if isinstance(value, list) and marker in value:
+            return [item for item in value if item != marker] or None
+        return value
+
+    return convert
+
+
+class _DiskUsageImage(Shape):
+    RepoTags = Convert(_without_or_null("<none>:<none>"))
+    RepoDigests = Convert(_without_or_null("<none>@<none>"))
+
+
+class DiskUsageNoneTags(Change):
+    """`/system/df` lists untagged images with `RepoTags: null` and `RepoDigests: null` instead of
+    `["<none>:<none>"]` and `["<none>@<none>"]` (unlike the image list, which sends `[]`)."""
+
+    endpoint = "system.df"
+    versioned = False
+    Images = Each(_DiskUsageImage)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import ZERO_TIME, dedup, short_id
-from normalize_engine.schema import Added, Change, Each, OmittedWhen, Shape, is_user_defined_network
+from normalize_engine.schema import (
+    Added,
+    Change,
+    Each,
+    Nested,
+    OmittedWhen,
+    Shape,
+    Values,
+    is_user_defined_network,
+)
 
 
 class _WithoutVirtualSize(Shape):
@@ -86,3 +95,32 @@ class InfoCDISpecDirs(Change):
     versioned = False
     CDISpecDirs = Added([])
     underivable = {"Runtimes.*.status": "older answers do not carry a runtime's feature report"}
+
+
+class _SummaryEndpoint(Shape):
+    DNSNames = Added(None)
+
+
+class _SummaryNetworkSettings(Shape):
+    Networks = Values(_SummaryEndpoint)
+
+
+class _ContainerSummary(Shape):
+    NetworkSettings = Nested(_SummaryNetworkSettings)
+
+
+class ContainerListDNSNames(Change):
+    """Container list items (and `/system/df` `Containers`) carry `DNSNames` in each network, always `null`
+    there, as `Aliases` is: the list holds a reduced copy of the network settings."""
+
+    endpoint = "containers.list"
+    versioned = False
+    NetworkSettings = Nested(_SummaryNetworkSettings)
+
+
+class DiskUsageContainerDNSNames(Change):
+    """`/system/df` lists its `Containers` as the container list does (`DNSNames` is `null`)."""
+
+    endpoint = "system.df"
+    versioned = False
+    Containers = Each(_ContainerSummary)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import short_id
-from normalize_engine.schema import Change, Removed, is_user_defined_network
+from normalize_engine.schema import Added, Change, Convert, Nested, Removed, Shape, is_user_defined_network
 
 
 class ImageContainerConfig(Change):
@@ -49,3 +49,65 @@ class ContainerAliases(Change):
         if not changed:
             return data
         return {**data, "NetworkSettings": {**settings, "Networks": {**networks, **changed}}}
+
+
+# The changes below were found by comparing the recorded 20.10 and 26.1 daemons: daemons since Docker 23.0
+# to 26.1 (the release is not pinned down) send the new shape at every API version, so they sit here, at
+# the newest version that can have made them, where an answer of any daemon before gets them.
+
+
+def _empty_to_null(value: Any) -> Any:
+    return None if value == [] else value
+
+
+class _RegistryConfig(Shape):
+    Mirrors = Convert(_empty_to_null)
+    AllowNondistributableArtifactsCIDRs = Convert(_empty_to_null)
+    AllowNondistributableArtifactsHostnames = Convert(_empty_to_null)
+
+
+class InfoRegistryConfigNulls(Change):
+    """`/info` `RegistryConfig` sends empty `Mirrors` and `AllowNondistributableArtifacts*` lists as
+    `null`."""
+
+    endpoint = "system.info"
+    versioned = False
+    RegistryConfig = Nested(_RegistryConfig)
+
+
+class _IPAM(Shape):
+    Config = Convert(_empty_to_null)
+
+
+class NetworkIPAMConfigNull(Change):
+    """Networks without address pools (`host`, `none`) send `IPAM.Config: null` instead of `[]`."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    IPAM = Nested(_IPAM)
+
+
+def _null_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+class DiskUsageBuildCacheList(Change):
+    """`/system/df` sends `BuildCache: []` when there is no build cache, instead of `null`."""
+
+    endpoint = "system.df"
+    versioned = False
+    BuildCache = Convert(_null_to_empty)
+
+
+class _HostConfigRuntime(Shape):
+    Runtime = Added("runc")
+
+
+class ContainerRuntime(Change):
+    """A container that was never started has `HostConfig.Runtime` too: daemons now record the runtime when
+    the container is created. Older answers get `runc`, the runtime daemons use unless configured with
+    another `--default-runtime` (see `/info` `DefaultRuntime`)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigRuntime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Nested, Shape, Values
+from normalize_engine.schema import Added, Change, Convert, Each, Nested, Shape, Values
 
 
 def _null_to_empty(value: Any) -> Any:
@@ -36,3 +36,24 @@ class ContainerGwPriority(Change):
     endpoint = ("containers.inspect", "containers.list")
     versioned = False
     NetworkSettings = Nested(_NetworkSettings)
+
+
+class _ContainerSummary(Shape):
+    NetworkSettings = Nested(_NetworkSettings)
+
+
+class DiskUsageContainerGwPriority(Change):
+    """`/system/df` `Containers` carry `GwPriority` in each network, as the container list does."""
+
+    endpoint = "system.df"
+    versioned = False
+    Containers = Each(_ContainerSummary)
+
+
+class NetworkEnableIPv4(Change):
+    """Networks say whether IPv4 is enabled in `EnableIPv4`; it always was before Docker 28.0, so older
+    answers get `true`."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    EnableIPv4 = Added(True)

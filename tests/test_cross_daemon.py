@@ -1,0 +1,174 @@
+"""Cross-daemon test: the oldest daemon's answers, normalised to a newer daemon's API version, have the same
+structure (keys and value types) as that daemon's own answers for the same populated state.
+
+The three daemons were given the same state by ``tools/populate.py``, so the same request names the same
+objects on each; only IDs, times and sizes differ, which a structure comparison ignores. Maps whose keys are
+data (labels, options, IDs) are compared by the structure of their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from packaging.version import Version
+
+import normalize_engine as ne
+from normalize_engine._endpoints import Kind, route
+from normalize_engine._versions import split_path
+from tests.oracle import diff, prune, underivable_paths
+from tests.recorded import Daemon, Exchange, load_recorded
+
+# Objects whose keys are data, not fields: their values are compared as one merged structure.
+FREE_MAPS = frozenset(
+    {
+        "Labels",
+        "Options",
+        "DriverOpts",
+        "Attributes",
+        "Containers",
+        "Ports",
+        "ExposedPorts",
+        "Volumes",
+        "Runtimes",
+        "Networks",
+        "Peers",
+        "Services",
+        "Sysctls",
+        "Tmpfs",
+        "Annotations",
+        "Data",
+        "Env",
+        "PortBindings",
+        "RegistryConfig.IndexConfigs",
+        "IndexConfigs",
+        "Plugins",
+        "Status",
+    }
+)
+
+# Differences that come from how each daemon was built or configured, not from the API version, with why.
+DAEMON_DIFFERENCES: dict[str, str] = {
+    "GraphDriver.Data": "the vfs storage driver reports its layer ID only since Docker 23",
+    "CDISpecDirs": "CDI is enabled by default since Docker 27, so newer daemons list its default folders",
+}
+
+
+def structure(document: Any, path: str = "") -> Any:
+    if isinstance(document, dict):
+        last = path.rsplit(".", 1)[-1]
+        if last in FREE_MAPS or path in FREE_MAPS:
+            merged: dict[str, Any] = {}
+            for value in document.values():
+                _merge(merged, structure(value, path + ".*"))
+            if not merged or set(merged) == {"(value)"}:
+                return "map"  # a map of plain values: which entries it holds is data, not structure
+            return {"*": merged}
+        return {k: structure(v, f"{path}.{k}" if path else k) for k, v in document.items()}
+    if isinstance(document, list):
+        merged_item: dict[str, Any] = {}
+        kinds = set()
+        for item in document:
+            shape = structure(item, path + ".*")
+            if isinstance(shape, dict):
+                _merge(merged_item, shape)
+            else:
+                kinds.add(str(shape))
+        if merged_item:
+            return [merged_item]
+        return sorted(kinds)[:1]
+    if document is None:
+        last = path.rsplit(".", 1)[-1]
+        return "map" if last in FREE_MAPS or path in FREE_MAPS else "null"  # a map with no entries
+    if isinstance(document, bool):
+        return "bool"
+    if isinstance(document, int | float):
+        return "number"
+    return "str"
+
+
+def _merge(into: dict[str, Any], shape: Any) -> None:
+    """Fold ``shape`` into ``into``: the union of keys; where both hold objects or arrays, merged too."""
+    if not isinstance(shape, dict):
+        into.setdefault("(value)", shape)
+        return
+    for key, value in shape.items():
+        held = into.get(key)
+        if isinstance(value, dict) and isinstance(held, dict):
+            _merge(held, value)
+        elif isinstance(value, list) and isinstance(held, list):
+            if value and isinstance(value[0], dict):
+                if held and isinstance(held[0], dict):
+                    _merge(held[0], value[0])
+                else:
+                    into[key] = value
+        elif key not in into or held in ([], {}, "null", "map"):
+            into[key] = value
+
+
+def reconcile(want: Any, got: Any) -> Any:
+    """``got`` with every map that is empty where ``want`` has entries (or the reverse) made equal to
+    ``want``: which entries a map holds is data (one daemon's network has containers, the other's none)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        return {k: reconcile(want[k], v) if k in want else v for k, v in got.items()}
+    if isinstance(want, list) and isinstance(got, list) and want and got:
+        return [reconcile(want[0], got[0])]
+    if (want == "map" and isinstance(got, dict) and set(got) == {"*"}) or (
+        got == "map" and isinstance(want, dict) and set(want) == {"*"}
+    ):
+        return want
+    return got
+
+
+def _pairs() -> list[tuple[Daemon, Daemon]]:
+    daemons = sorted(load_recorded(), key=lambda d: Version(d.api_version))
+    oldest = daemons[0]
+    return [(oldest, newer) for newer in daemons[1:]]
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for old, new in _pairs():
+        keys = {e.key for e in new.exchanges}
+        for exchange in old.exchanges:
+            if exchange.key in keys and _comparable(exchange):
+                cases.append(pytest.param(old, new, exchange, id=f"{old.name}>{new.name}:{exchange.key}"))
+    return cases
+
+
+def _comparable(exchange: Exchange) -> bool:
+    _, bare, _ = split_path(exchange.path)
+    endpoint = route(exchange.method, bare)
+    return endpoint is not None and endpoint.kind is not Kind.RAW
+
+
+def _documents(answer_text: str, url: str, method: str, status: int, stream: bool, target: str) -> Any:
+    if stream:
+        return list(ne.normalize_stream([answer_text], url, method=method, target=target))
+    return ne.normalize(answer_text, url, method=method, status=status, target=target)
+
+
+@pytest.mark.parametrize(("old", "new", "exchange"), _cases())
+def test_oldest_daemon_normalised_has_the_newer_daemons_structure(
+    old: Daemon, new: Daemon, exchange: Exchange
+) -> None:
+    theirs = new.exchange(exchange.key).newest()
+    ours = exchange.newest()
+    if ours.status != theirs.status or not (ours.text.strip() and theirs.text.strip()):
+        pytest.skip(f"the daemons answer this request differently ({ours.status} vs {theirs.status})")
+    target = str(theirs.version)
+    _, bare, _ = split_path(exchange.path)
+    endpoint = route(exchange.method, bare)
+    assert endpoint is not None
+    got = _documents(
+        ours.text, exchange.url(ours.version), exchange.method, ours.status, exchange.stream, target
+    )
+    want = _documents(
+        theirs.text, exchange.url(theirs.version), exchange.method, theirs.status, exchange.stream, target
+    )
+    excused = tuple(DAEMON_DIFFERENCES) + underivable_paths(endpoint.name, str(ours.version), target)
+    if endpoint.many or exchange.stream:
+        excused = tuple(f"*.{p}" for p in excused)
+    want_shape = structure(prune(want, excused))
+    differences = diff(want_shape, reconcile(want_shape, structure(prune(got, excused))))
+    assert not differences, "\n".join(str(d) for d in differences[:15])
