@@ -35,9 +35,9 @@ bridge_cidr() { echo "10.20$(suite_index "$1").0.1/24"; }
 address_pool() { echo "base=10.21$(suite_index "$1").0.0/16,size=24"; }
 
 engine_dir() {
-    # prints the folder whose usr/bin, usr/sbin hold this suite's dockerd/containerd ("/" for bookworm)
+    # prints the folder whose usr/bin, usr/sbin hold this suite's dockerd/containerd ("" for bookworm)
     case "$1" in
-        bookworm) echo / ;;
+        bookworm) echo "" ;;
         *) echo "$CACHE/$1" ;;
     esac
 }
@@ -220,7 +220,7 @@ start_one() {
     pidfile="$dir/docker.pid"
     log="$dir/dockerd.log"
     sock="$dir/docker.sock"
-    [ -x "$eng/usr/sbin/dockerd" ] || { say "$suite: no dockerd in $eng (run: tools/daemons.sh install)"; return 1; }
+    [ -x "$eng/usr/sbin/dockerd" ] || { say "$suite: no dockerd in ${eng:-/} (run: tools/daemons.sh install)"; return 1; }
     mkdir -p "$dir/data" "$dir/exec"
 
     local pid
@@ -239,7 +239,7 @@ start_one() {
     echo "$netflags" >"$dir/bridge.flags"
 
     local path="$eng/usr/bin:$eng/usr/sbin:$eng/usr/libexec/docker:$eng/usr/lib/docker:/usr/sbin:/usr/bin:/sbin:/bin"
-    [ "$eng" = / ] && path="/usr/bin:/usr/sbin:/usr/libexec/docker:/sbin:/bin"
+    [ -z "$eng" ] && path="/usr/bin:/usr/sbin:/usr/libexec/docker:/sbin:/bin"
     say "$suite: starting $eng/usr/sbin/dockerd ($netflags)"
     # setsid: its own process group, so it outlives this shell and is never killed with it
     PATH="$path" setsid "$eng/usr/sbin/dockerd" \
@@ -247,7 +247,7 @@ start_one() {
         --data-root "$dir/data" \
         --exec-root "$dir/exec" \
         --pidfile "$pidfile" \
-        --iptables=false --ip6tables=false \
+        --iptables=false --ip6tables=false --ip-forward=false \
         --storage-driver=vfs \
         "$netflags" \
         --default-address-pool "$(address_pool "$suite")" \
@@ -325,9 +325,35 @@ for d in out:
 EOF
 }
 
+daemon_bridges() {
+    # interface names of the daemon's user-defined bridge networks (dockerd leaves them behind)
+    python3 - "$1" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+try:
+    s.connect(sys.argv[1])
+    s.sendall(b"GET /networks HTTP/1.0\r\nHost: docker\r\n\r\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    nets = json.loads(data.partition(b"\r\n\r\n")[2])
+except (OSError, ValueError):
+    sys.exit(0)
+for n in nets:
+    if n.get("Driver") != "bridge" or n.get("Name") == "bridge":
+        continue
+    print((n.get("Options") or {}).get("com.docker.network.bridge.name") or "br-" + n["Id"][:12])
+EOF
+}
+
 stop_one() {
     local suite="$1" dir pid cpid i
     dir="$ROOT/$suite"
+    if [ -S "$dir/docker.sock" ]; then daemon_bridges "$dir/docker.sock" >>"$dir/bridges.list" || true; fi
     pid="$(read_pid "$dir/docker.pid")"
     [ -n "$pid" ] || pid="$(read_pid "$dir/launcher.pid")"
     # the containerd this dockerd started (its pidfile lives under the exec root)
@@ -356,7 +382,20 @@ stop_one() {
         ip link del "$br" 2>/dev/null && say "$suite: removed bridge $br" || true
         rm -f "$dir/bridge.created"
     fi
-    # bridges for user-defined networks are removed by dockerd itself on a clean stop
+    if ! pid_alive "$pid"; then
+        # bridges of this daemon's networks: those it listed, and any left with an address from
+        # the pools that are this daemon's alone (10.21N.0.0/16 networks, 10.23N.0.0/24 gwbridge)
+        local n b
+        n="$(suite_index "$suite")"
+        {
+            cat "$dir/bridges.list" 2>/dev/null || true
+            ip -o -4 addr show 2>/dev/null | awk -v a="inet 10.21$n." -v g="inet 10.23$n." \
+                'index($0, a) || index($0, g) {print $2}'
+        } | sort -u | while read -r b; do
+            case "$b" in br-*|ne-gw-*) ip link del "$b" 2>/dev/null && say "$suite: removed bridge $b" || true ;; esac
+        done
+        rm -f "$dir/bridges.list"
+    fi
 }
 
 parse_suites() {

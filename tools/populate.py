@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import tarfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,6 +30,12 @@ BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 APPLETS = ("sh", "sleep", "echo", "true", "false", "cat", "ls", "top", "ps", "env", "hostname",
            "id", "mkdir", "rm", "test", "wget", "nc", "ip", "ping", "date", "uname")
 PREFIX = "ne-"
+# Names the tests and benchmarks use for their own objects: never ours to reset.
+OTHERS = ("ne-live-", "ne-cross-", "ne-bench-")
+
+
+def ours(name: str) -> bool:
+    return name.startswith(PREFIX) and not name.startswith(OTHERS)
 
 LABELS = {"com.example.ne.project": "normalize-engine", "com.example.ne.fixture": "1"}
 
@@ -41,11 +48,15 @@ VOLATILE = [
     "stats: everything but the shape",
     "IP and MAC addresses, SandboxKey, Pids in /top",
     "host paths under the daemon root (bind source, volume Mountpoint, LogPath)",
+    "order of list items created within the same second (images of one build, Mounts)",
+    "/info: SystemTime, NGoroutines, NFd, NEventsListener, container counts",
 ]
 
 
 def log(msg: str) -> None:
-    print(f"[populate] {msg}", file=sys.stderr, flush=True)
+    name = threading.current_thread().name
+    tag = "" if name == "MainThread" else f" {name}"
+    print(f"[populate{tag}] {msg}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------- tarballs
@@ -136,24 +147,24 @@ def reset(c: Client) -> None:
         c.request("POST", "/swarm/leave", query={"force": "1"})
     for ct in c.get_json("/containers/json", query={"all": "1"}):
         names = [n.lstrip("/") for n in ct.get("Names") or []]
-        if any(n.startswith(PREFIX) for n in names) or ct.get("Labels", {}).get("com.example.ne.fixture"):
+        if any(ours(n) for n in names) or ct.get("Labels", {}).get("com.example.ne.fixture"):
             if ct.get("State") == "paused":
                 c.request("POST", f"/containers/{ct['Id']}/unpause")
             c.call("DELETE", f"/containers/{ct['Id']}", query={"force": "1", "v": "1"}, ok=(204, 404))
     for net in c.get_json("/networks"):
-        if net["Name"].startswith(PREFIX) or net["Name"] == "docker_gwbridge":
+        if ours(net["Name"]) or net["Name"] == "docker_gwbridge":
             c.call("DELETE", f"/networks/{net['Id']}", ok=(200, 204, 404))
     vols = c.get_json("/volumes").get("Volumes") or []
     for v in vols:
-        if v["Name"].startswith(PREFIX):
+        if ours(v["Name"]):
             c.call("DELETE", f"/volumes/{v['Name']}", query={"force": "1"}, ok=(204, 404, 409))
     # images: every ne-* tag, then whatever dangles (several passes: parents free up)
     for _ in range(4):
         removed = 0
         for im in c.get_json("/images/json", query={"all": "1"}):
             tags = [t for t in (im.get("RepoTags") or []) if t != "<none>:<none>"]
-            ours = any(t.split("/")[-1].startswith(PREFIX) for t in tags)
-            if ours or not tags:
+            mine = any(ours(t.split("/")[-1]) for t in tags)
+            if mine or not tags:
                 a = c.request("DELETE", f"/images/{im['Id']}", query={"force": "1", "noprune": "0"})
                 removed += a.status == 200
         if not removed:
@@ -186,7 +197,8 @@ def container_state(c: Client, cid: str) -> dict:
     return c.get_json(f"/containers/{cid}/json")["State"]
 
 
-def populate(c: Client, bind_dir: str) -> dict:
+def populate_base(c: Client, bind_dir: str) -> dict:
+    """Everything but the health-checked containers; returns the state with its events window."""
     state: dict = {"images": {}, "containers": {}, "networks": {}, "volumes": {}, "execs": {}}
     version = c.get_json("/version")
     info = c.get_json("/info")
@@ -304,7 +316,7 @@ def populate(c: Client, bind_dir: str) -> dict:
     e1 = c.post_json(f"/containers/{C['ne-running']}/exec",
                      {"Cmd": ["echo", "never started"], "AttachStdout": True})["Id"]
     e2 = c.post_json(f"/containers/{C['ne-running']}/exec",
-                     {"Cmd": ["sh", "-c", "echo done; exit 0"], "AttachStdout": False,
+                     {"Cmd": ["sh", "-c", "echo done > /tmp/exec-done.txt; exit 0"], "AttachStdout": False,
                       "Env": ["NE_EXEC=1"], "WorkingDir": "/tmp"})["Id"]
     c.call("POST", f"/exec/{e2}/start", {"Detach": True, "Tty": False}, ok=(200, 204))
     wait_for(lambda: not c.get_json(f"/exec/{e2}/json")["Running"]
@@ -319,8 +331,18 @@ def populate(c: Client, bind_dir: str) -> dict:
     t1 = int(time.time()) + 1
     wait_for(lambda: time.time() > t1 + 0.05, 5, "events window to close")
     state["events_window"] = {"since": t0, "until": t1}
+    state["default_bridge"] = default_bridge
+    state["bind_dir"] = bind_dir
+    state["volatile"] = VOLATILE
+    return state
 
-    # ---- health checks: last, outside the events window (each probe is an exec event)
+
+def populate_health(c: Client, state: dict) -> dict:
+    """Containers with health checks: last, outside the events window. Each probe (every second)
+    is three events, and a daemon keeps only the last 256 events: record the populate window
+    (GET /events?since=..&until=..) before calling this, or it is gone within a minute."""
+    sleep_cmd = ["sleep", "100000"]
+    C = state["containers"]
     C["ne-healthy"] = create_container(c, "ne-healthy", {
         "Image": "ne-base:1", "Cmd": sleep_cmd, "Labels": {"com.example.ne.role": "healthy"},
         "Healthcheck": {"Test": ["CMD", "/bin/true"], "Interval": 1_000_000_000,
@@ -336,11 +358,11 @@ def populate(c: Client, bind_dir: str) -> dict:
     wait_for(lambda: health(C["ne-healthy"]) == "healthy", 30, "ne-healthy to be healthy")
     wait_for(lambda: health(C["ne-unhealthy"]) == "unhealthy", 30, "ne-unhealthy to be unhealthy")
     log("  ne-healthy   healthy, ne-unhealthy unhealthy")
-
-    state["default_bridge"] = default_bridge
-    state["bind_dir"] = bind_dir
-    state["volatile"] = VOLATILE
     return state
+
+
+def populate(c: Client, bind_dir: str) -> dict:
+    return populate_health(c, populate_base(c, bind_dir))
 
 
 # ------------------------------------------------------------------------------------- swarm phase
@@ -428,6 +450,11 @@ def swarm_teardown(c: Client) -> None:
 
 # ---------------------------------------------------------------------------------------------- CLI
 
+def default_state_path(sock: str) -> str:
+    """populate also saves its state beside the daemon's socket, for record.py to find."""
+    return os.path.join(os.path.dirname(sock), "state.json")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = ap.add_mutually_exclusive_group(required=True)
@@ -441,6 +468,8 @@ def main(argv=None) -> int:
     bind_dir = args.bind_dir or os.path.join(os.path.dirname(c.socket), "bind")
     state = populate(c, bind_dir)
     text = json.dumps(state, indent=2, sort_keys=True) + "\n"
+    with open(default_state_path(c.socket), "w") as f:
+        f.write(text)
     if args.state:
         with open(args.state, "w") as f:
             f.write(text)
