@@ -17,24 +17,27 @@ class InfoLegacyCluster(Change):
     KernelMemory = Removed()
 
 
+# The daemon's Go struct tag for this field is `json:" Parents,omitempty"`: a leading space that Go's
+# encoder keeps, so every daemon since Docker 23.0 sends the key as " Parents" (the API documents "Parents").
+PARENTS = " Parents"
+
+
 class _BuildCacheParents(Shape):
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "Parent" not in data and " Parents" not in data:
+        if "Parent" not in data:
             return data
         out = dict(data)
-        parent = out.pop("Parent", None)
-        spaced = out.pop(" Parents", None)  # the daemon's Go tag has a stray leading space
-        if "Parents" not in out:
-            if spaced:
-                out["Parents"] = spaced
-            elif parent:
-                out["Parents"] = [parent]
+        parent = out.pop("Parent")
+        if parent and PARENTS not in out and "Parents" not in out:
+            out[PARENTS] = [parent]
         return out
 
 
 class DiskUsageBuildCacheParents(Change):
     """`/system/df` drops `BuilderSize` (the sum of `BuildCache[].Size`), and each build cache record lists
-    its parents in `Parents` instead of a single `Parent`."""
+    its parents in a list instead of a single `Parent`. The daemon sends that list under the key
+    `" Parents"`, with a leading space (a typo in its Go struct tag, kept on the wire since Docker 23.0),
+    so the canonical answer has it that way too; a `Parents` key some servers send is left alone."""
 
     endpoint = "system.df"
     BuilderSize = Removed()

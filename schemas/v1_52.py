@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from normalize_engine._derive import health_from_status_text
-from normalize_engine.schema import Change, Nested, OmittedWhen, Removed, Shape
+from normalize_engine.schema import Change, Each, Nested, OmittedWhen, Removed, Shape, current_request
+
+# Names of containerd snapshotters that no graph driver ever had (moby's graph drivers were aufs, btrfs,
+# devicemapper, fuse-overlayfs, overlay, overlay2, vfs, zfs, windowsfilter). `overlayfs`, `native` and
+# `windows` are what a daemon picks when it moves from overlay2, vfs and windowsfilter to the containerd
+# store (daemon/daemon.go); the rest are containerd's other built-in and the common proxy snapshotters.
+# `btrfs`, `zfs` and `fuse-overlayfs` name both a graph driver and a snapshotter, so they say nothing.
+_MOVED_TO = ("overlayfs", "native", "windows")
+_SNAPSHOTTERS = frozenset(
+    (*_MOVED_TO, "devmapper", "blockfile", "erofs", "stargz", "nydus", "soci", "overlaybd")
+)
+
+
+def _snapshotter_name(graph_driver: Any, containerd_store: bool) -> str | None:
+    """The snapshotter an old answer's `GraphDriver` stands for, or None when it is a graph driver's.
+
+    A daemon on the containerd image store sends `GraphDriver {Name: <snapshotter>, Data: null}` below API
+    1.52 (daemon/server/router/container/inspect.go, image/image_routes.go: `GraphDriverLegacy`); a graph
+    driver may send `Data: null` too (vfs did before Docker 23), so the name or another sign of the
+    containerd store (`containerd_store`) decides.
+    """
+    if type(graph_driver) is not dict or graph_driver.get("Data"):
+        return None
+    name = graph_driver.get("Name")
+    if type(name) is not str or not name:
+        return None
+    return name if containerd_store or name in _SNAPSHOTTERS else None
+
+
+_SNAPSHOTTER_UNDERIVABLE = (
+    "below 1.52 a containerd-store daemon shows its snapshotter as `GraphDriver {{Name}}`, as a graph driver "
+    "is shown; a snapshotter-only name (`overlayfs`, `native`, ...) or {sign} (API 1.48 and up) tells them "
+    "apart, but `btrfs`, `zfs` and `fuse-overlayfs` name both, so such an answer without {sign} keeps "
+    "`GraphDriver`"
+)
+
+# ------------------------------------------------------------------------------------------------ images
 
 
 class _ImageConfig(Shape):
@@ -37,7 +76,26 @@ class ImageLegacyFieldsOmitEmpty(Change):
     Author = OmittedWhen("")
 
 
-class _NetworkSettings(Shape):
+class ImageGraphDriverSnapshotter(Change):
+    """Image inspect on a daemon that uses the containerd image store no longer sends `GraphDriver` (it
+    named the snapshotter, with no `Data`); on a graph-driver daemon `GraphDriver` stays."""
+
+    endpoint = "images.inspect"
+    underivable = {"GraphDriver": _SNAPSHOTTER_UNDERIVABLE.format(sign="`Descriptor`")}
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        containerd_store = data.get("Descriptor") is not None  # only the containerd store sets it
+        if _snapshotter_name(data.get("GraphDriver"), containerd_store) is None:
+            return data
+        out = dict(data)
+        del out["GraphDriver"]
+        return out
+
+
+# -------------------------------------------------------------------------------------- container inspect
+
+
+class _NetworkSettingsDefaultNetwork(Shape):
     EndpointID = Removed()
     Gateway = Removed()
     GlobalIPv6Address = Removed()
@@ -46,6 +104,18 @@ class _NetworkSettings(Shape):
     IPPrefixLen = Removed()
     IPv6Gateway = Removed()
     MacAddress = Removed()
+
+
+class ContainerNetworkSettingsDefaultNetwork(Change):
+    """Container inspect's `NetworkSettings` no longer repeats the default network's addresses at its top
+    level (`IPAddress`, `Gateway`, `MacAddress`, `EndpointID`, `IPPrefixLen`, `IPv6Gateway`,
+    `GlobalIPv6Address`, `GlobalIPv6PrefixLen`): read them from `NetworkSettings.Networks.bridge`."""
+
+    endpoint = "containers.inspect"
+    NetworkSettings = Nested(_NetworkSettingsDefaultNetwork)
+
+
+class _NetworkSettingsLegacy(Shape):
     Bridge = Removed()
     HairpinMode = Removed()
     LinkLocalIPv6Address = Removed()
@@ -55,33 +125,75 @@ class _NetworkSettings(Shape):
 
 
 class ContainerNetworkSettingsLegacy(Change):
-    """Container inspect's `NetworkSettings` no longer repeats the default network's addresses at its top
-    level (`IPAddress`, `Gateway`, `MacAddress`, `EndpointID`, `IPPrefixLen`, `IPv6Gateway`,
-    `GlobalIPv6Address`, `GlobalIPv6PrefixLen`): read them from `NetworkSettings.Networks.bridge`. `Bridge`,
-    `HairpinMode`, `LinkLocalIPv6Address`, `LinkLocalIPv6PrefixLen`, `SecondaryIPAddresses` and
-    `SecondaryIPv6Addresses` are gone too."""
+    """Container inspect's `NetworkSettings` no longer has `Bridge`, `HairpinMode`, `LinkLocalIPv6Address`,
+    `LinkLocalIPv6PrefixLen`, `SecondaryIPAddresses` and `SecondaryIPv6Addresses` (unused since Docker
+    1.9)."""
 
     endpoint = "containers.inspect"
-    NetworkSettings = Nested(_NetworkSettings)
+    versioned = False
+    NetworkSettings = Nested(_NetworkSettingsLegacy)
 
 
-class _ContainerConfig(Shape):
+class _ConfigMacAddress(Shape):
     MacAddress = Removed()
+
+
+class ContainerConfigMacAddress(Change):
+    """Container inspect no longer sends `Config.MacAddress`, the address asked for when the container was
+    created: each network's `MacAddress` in `NetworkSettings.Networks` has it."""
+
+    endpoint = "containers.inspect"
+    Config = Nested(_ConfigMacAddress)
+
+
+class _ConfigOnBuild(Shape):
     OnBuild = OmittedWhen(None, [])
 
 
-class _HostConfig(Shape):
+class ContainerOnBuildOmitEmpty(Change):
+    """Container inspect leaves out `Config.OnBuild` when it is empty."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    Config = Nested(_ConfigOnBuild)
+
+
+class _HostConfigKernelMemory(Shape):
     KernelMemory = Removed()
     KernelMemoryTCP = Removed()
 
 
-class ContainerConfigMacAddress(Change):
-    """Container inspect drops `Config.MacAddress` (the address is in each network's `MacAddress`),
-    `HostConfig.KernelMemory` and `HostConfig.KernelMemoryTCP`, and leaves out an empty `Config.OnBuild`."""
+class ContainerKernelMemory(Change):
+    """Container inspect no longer sends `HostConfig.KernelMemory` and `HostConfig.KernelMemoryTCP`
+    (kernel memory limits are not supported any more)."""
 
     endpoint = "containers.inspect"
-    Config = Nested(_ContainerConfig)
-    HostConfig = Nested(_HostConfig)
+    versioned = False
+    HostConfig = Nested(_HostConfigKernelMemory)
+
+
+class ContainerStorage(Change):
+    """Container inspect on a daemon that uses the containerd image store names the container's snapshotter
+    in `Storage.RootFS.Snapshot.Name` instead of in `GraphDriver.Name`, and sends no `GraphDriver`; on a
+    graph-driver daemon `GraphDriver` stays."""
+
+    endpoint = "containers.inspect"
+    underivable = {"Storage": _SNAPSHOTTER_UNDERIVABLE.format(sign="`ImageManifestDescriptor`")}
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "Storage" in data:
+            return data
+        containerd_store = data.get("ImageManifestDescriptor") is not None  # only the containerd store
+        name = _snapshotter_name(data.get("GraphDriver"), containerd_store)
+        if name is None:
+            return data
+        out = dict(data)
+        del out["GraphDriver"]
+        out["Storage"] = {"RootFS": {"Snapshot": {"Name": name}}}
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ events
 
 
 class EventLegacyFields(Change):
@@ -94,21 +206,198 @@ class EventLegacyFields(Change):
     from_ = Removed(data_key="from")
 
 
+# ---------------------------------------------------------------------------------------- container list
+
+
+def _with_health(data: dict[str, Any]) -> dict[str, Any]:
+    """A container summary with `Health`, read from its `Status` text (daemon/container/view.go)."""
+    if "Health" in data or not isinstance(data.get("Status"), str):
+        return data
+    return {**data, "Health": {"Status": health_from_status_text(data["Status"]), "FailingStreak": 0}}
+
+
+_FAILING_STREAK = (
+    "the `Status` text does not count failed checks; inspect the container (`State.Health.FailingStreak`) "
+    "for it"
+)
+
+
 class ContainerListHealth(Change):
     """Container list items carry `Health {Status, FailingStreak}` for every container: the status is read
     from the `Status` text (`(healthy)`, `(unhealthy)`, `(health: starting)`, else `none`)."""
 
     endpoint = "containers.list"
-    underivable = {
-        "Health.FailingStreak": "the list's `Status` text does not count failed checks; inspect the "
-        "container "
-        "(`State.Health.FailingStreak`) for it",
-    }
+    underivable = {"Health.FailingStreak": _FAILING_STREAK}
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "Health" in data or not isinstance(data.get("Status"), str):
+        return _with_health(data)
+
+
+class _PortIP(Shape):
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "IP" in data:
             return data
-        return {**data, "Health": {"Status": health_from_status_text(data["Status"]), "FailingStreak": 0}}
+        return {"IP": "", **data}
+
+
+class ContainerListPortIP(Change):
+    """Every entry of a container list item's `Ports` has `IP`: a port that is exposed but not published
+    gets `"IP": ""` (it had no `IP` key)."""
+
+    endpoint = "containers.list"
+    versioned = False
+    Ports = Each(_PortIP)
+
+
+# ------------------------------------------------------------------------------------------- /system/df
+
+
+class _DiskUsageContainer(Shape):
+    Ports = Each(_PortIP)
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return _with_health(data)
+
+
+class DiskUsageContainers(Change):
+    """`/system/df` lists its `Containers` as the container list does: each has `Health` (read from the
+    `Status` text) and each port has `IP` (`""` when not published)."""
+
+    endpoint = "system.df"
+    versioned = False
+    underivable = {"Containers.*.Health.FailingStreak": _FAILING_STREAK}
+    Containers = Each(_DiskUsageContainer)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    return value if type(value) is int else default
+
+
+def _image_usage(images: list[Any], body: dict[str, Any]) -> dict[str, int]:
+    # daemon/disk_usage.go imageDiskUsage; TotalSize is the layer store's size, which LayersSize was
+    usage = {"ActiveCount": 0, "Reclaimable": 0, "TotalCount": len(images)}
+    usage["TotalSize"] = _int(body.get("LayersSize"))
+    for image in images:
+        if type(image) is not dict:
+            continue
+        containers = _int(image.get("Containers"), -1)
+        size, shared = _int(image.get("Size"), -1), _int(image.get("SharedSize"), -1)
+        if containers > 0:
+            usage["ActiveCount"] += 1
+        elif containers == 0 and size != -1 and shared != -1:
+            usage["Reclaimable"] += size - shared
+    return usage
+
+
+_ACTIVE_STATES = frozenset({"running", "paused", "restarting"})
+
+
+def _container_usage(containers: list[Any], body: dict[str, Any]) -> dict[str, int]:
+    # daemon/disk_usage.go containerDiskUsage
+    usage = {"ActiveCount": len(containers), "Reclaimable": 0, "TotalCount": len(containers), "TotalSize": 0}
+    for container in containers:
+        if type(container) is not dict:
+            continue
+        size = _int(container.get("SizeRw"))
+        usage["TotalSize"] += size
+        if container.get("State") not in _ACTIVE_STATES:
+            usage["Reclaimable"] += size
+            usage["ActiveCount"] -= 1
+    return usage
+
+
+def _volume_usage(volumes: list[Any], body: dict[str, Any]) -> dict[str, int]:
+    # daemon/disk_usage.go localVolumesSize: a volume of unknown size (-1) counts as active
+    usage = {"ActiveCount": len(volumes), "Reclaimable": 0, "TotalCount": len(volumes), "TotalSize": 0}
+    for volume in volumes:
+        data = volume.get("UsageData") if type(volume) is dict else None
+        if type(data) is not dict:
+            continue
+        size = _int(data.get("Size"), -1)
+        if size == -1:
+            continue
+        usage["TotalSize"] += size
+        if _int(data.get("RefCount"), -1) == 0:
+            usage["Reclaimable"] += size
+            usage["ActiveCount"] -= 1
+    return usage
+
+
+def _build_cache_usage(records: list[Any], body: dict[str, Any]) -> dict[str, int]:
+    # daemon/internal/builder-next/builder.go DiskUsage
+    usage = {"ActiveCount": 0, "Reclaimable": 0, "TotalCount": len(records), "TotalSize": 0}
+    for record in records:
+        if type(record) is not dict:
+            continue
+        size = _int(record.get("Size"))
+        usage["TotalSize"] += size
+        if record.get("InUse") is True:
+            usage["ActiveCount"] += 1
+        elif record.get("Shared") is not True:
+            usage["Reclaimable"] += size
+    return usage
+
+
+_Summarise = Callable[[list[Any], dict[str, Any]], dict[str, int]]
+_DISK_USAGE: tuple[tuple[str, str, str, _Summarise], ...] = (
+    ("Images", "ImageUsage", "image", _image_usage),
+    ("Containers", "ContainerUsage", "container", _container_usage),
+    ("Volumes", "VolumeUsage", "volume", _volume_usage),
+    ("BuildCache", "BuildCacheUsage", "build-cache", _build_cache_usage),
+)
+_LEGACY_DISK_USAGE = ("LayersSize", "Images", "Containers", "Volumes", "BuildCache")
+
+
+def _bool_param(values: list[str] | None) -> bool:
+    """As the daemon's ``httputils.BoolValue``: set, and not one of "", 0, no, false, none."""
+    if not values:
+        return False
+    return values[0].strip().lower() not in ("", "0", "no", "false", "none")
+
+
+class DiskUsageSummaries(Change):
+    """`/system/df` adds `ImageUsage`, `ContainerUsage`, `VolumeUsage` and `BuildCacheUsage`, each
+    `{ActiveCount, Reclaimable, TotalCount, TotalSize, Items}`, computed from the lists as the daemon does
+    (zero counts and sizes are left out; `Items` repeats the list). The lists (`LayersSize`, `Images`,
+    `Containers`, `Volumes`, `BuildCache`) are still sent, except with `verbose=1`; with `type=` only the
+    types asked for are there."""
+
+    endpoint = "system.df"
+    underivable = {"ContainerUsage.Items.*.Health.FailingStreak": _FAILING_STREAK}
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if any(usage in data for _, usage, _, _ in _DISK_USAGE):
+            return data  # already the new shape
+        query = parse_qs(current_request().query, keep_blank_values=True)
+        asked = set(query["type"]) if "type" in query else None  # daemons before 1.42 ignored `type`
+        out = dict(data)
+        for key, usage_key, kind, summarise in _DISK_USAGE:
+            if asked is not None and kind not in asked:
+                out.pop(key, None)  # below 1.52 an unrequested type was `null` (or computed anyway)
+                if key == "Images":
+                    out.pop("LayersSize", None)
+                continue
+            if key not in data:
+                continue
+            items = data[key]
+            if items is None:
+                items = []
+            elif type(items) is not list:
+                continue
+            out[key] = items
+            usage: dict[str, Any] = {k: v for k, v in summarise(items, data).items() if v}
+            if items:
+                usage["Items"] = copy.deepcopy(items)
+            out[usage_key] = usage
+        if out.get("LayersSize") == 0:
+            del out["LayersSize"]
+        if _bool_param(query.get("verbose")):
+            for key in _LEGACY_DISK_USAGE:
+                out.pop(key, None)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- networks
 
 
 class NetworkListContainers(Change):
@@ -117,6 +406,25 @@ class NetworkListContainers(Change):
     endpoint = "networks.list"
     versioned = False
     Containers = Removed()
+
+
+class NetworkStatus(Change):
+    """Network inspect adds `Status.IPAM.Subnets`, how many addresses of each subnet are in use and how many
+    are still free for dynamic allocation."""
+
+    endpoint = "networks.inspect"
+    underivable = {"Status": "an older answer does not count the addresses allocated in a subnet"}
+
+
+# ------------------------------------------------------------------------------------------------ system
+
+
+class InfoKernelMemoryTCP(Change):
+    """`/info` no longer sends `KernelMemoryTCP` (kernel TCP memory limits are not supported any more)."""
+
+    endpoint = "system.info"
+    versioned = False
+    KernelMemoryTCP = Removed()
 
 
 class VersionOmitEmpty(Change):
@@ -133,13 +441,35 @@ class StatsOSType(Change):
 
     endpoint = "containers.stats"
     versioned = False
-    underivable = {"os_type": "an older stats answer does not say; the `Ostype` response header does"}
+    underivable = {
+        "os_type": "an older stats answer does not say; the `Ostype` response header (or `/version` `Os`) "
+        "does"
+    }
 
 
 class ProgressBar(Change):
     """Progress messages (pull, push, build, load, import, plugin pull) no longer carry `progress`, the
-    pre-rendered text bar: `progressDetail {current, total}` holds the numbers."""
+    pre-rendered text bar (`progressDetail {current, total}` holds the numbers), nor the unused `from`,
+    `time` and `timeNano`. `error` is still sent beside `errorDetail`."""
 
     endpoint = ("images.create", "images.push", "images.load", "build", "plugins.pull")
     versioned = False
     progress = Removed()
+    from_ = Removed(data_key="from")
+    time = Removed()
+    timeNano = Removed()
+
+
+# ----------------------------------------------------------------------------------------------- plugins
+
+
+class _PluginConfig(Shape):
+    DockerVersion = Removed()
+
+
+class PluginDockerVersion(Change):
+    """Plugins no longer carry `Config.DockerVersion`, the version of Docker that made the plugin."""
+
+    endpoint = ("plugins.list", "plugins.inspect")
+    versioned = False
+    Config = Nested(_PluginConfig)
