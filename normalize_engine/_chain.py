@@ -1,26 +1,390 @@
-"""Chains: the changes from a source version to a target, for one endpoint, compiled and cached."""
+"""Chains: the changes from a source version to a target, for one endpoint, fused into one function.
+
+A chain is declared as a sequence of marshmallow schemas (one :class:`~normalize_engine.schema.Change` per
+change, oldest first). Running them one after the other costs one pass, and one copy of every object they
+touch, per change. :func:`fuse` turns a sequence of shapes into one plain Python function, generated once
+per (endpoint, source, target) and cached:
+
+- the declarative fields of consecutive changes are merged into one pass: ``migrate()`` hooks are the only
+  barriers, since a hook may read anything. Fields of one pass touch one key each, so they may be grouped
+  by key; ``Nested``/``Each``/``Values`` of the same key merge into one descent whose shape is the fusion of
+  theirs, so a nested object touched by several changes is copied once;
+- every field kind gets straight-line code (``if "VirtualSize" in obj: ...``) instead of a call through
+  the field object, and an object is copied only when something in it changes, at most once per pass;
+- a field whose class is not one of the built-in ones goes through its own ``upgrade()``/``absent()``.
+
+The generated code keeps the semantics of running the changes' compiled forms one after the other, which
+the test suite checks against marshmallow's ``Schema.load`` (:func:`run_reference`) on every recorded answer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import itertools
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
-from ._registry import REGISTRY
+from .schema import (
+    MISSING,
+    Added,
+    Convert,
+    Each,
+    Nested,
+    OmittedWhen,
+    Removed,
+    Shape,
+    ShapeError,
+    Values,
+    _ChangeField,
+)
+
+if TYPE_CHECKING:
+    from .schema import Change
+
+__all__ = ["Step", "chain", "fuse", "run", "run_reference", "runner", "steps"]
 
 Step = Callable[[Any], Any]
 
+_SCALARS = frozenset({str, int, float, bool})
+_CONTAINERS = (Nested, Each, Values)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+# (called by the generated code)
+
+
+def _each(apply: Step, value: Any) -> Any:
+    if type(value) is not list:
+        raise ShapeError("an array", value)
+    out = None
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{index}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = list(value)
+            out[index] = new
+    return value if out is None else out
+
+
+def _values(apply: Step, value: Any) -> Any:
+    if type(value) is not dict:
+        raise ShapeError("an object", value)
+    out = None
+    for key, item in value.items():
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{key!r}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = dict(value)
+            out[key] = new
+    return value if out is None else out
+
+
+def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
+    """Several fields on one key, one after the other; ``MISSING`` in and out means an absent key."""
+    for fld in fields:
+        value = fld.absent() if value is MISSING else fld.upgrade(value)
+    return value
+
+
+def _unchanged(new: Any, old: Any) -> bool:
+    return new is old or (type(new) is type(old) and type(new) in _SCALARS and new == old)
+
+
+_HELPERS: dict[str, Any] = {
+    "MISSING": MISSING,
+    "ShapeError": ShapeError,
+    "_each": _each,
+    "_values": _values,
+    "_slot": _slot,
+    "_unchanged": _unchanged,
+    "_SCALARS": _SCALARS,
+    "deepcopy": copy.deepcopy,
+}
+
+
+# ------------------------------------------------------------------------------------------ planning
+
+
+def _hook(shape: type[Shape]) -> Step | None:
+    if shape.migrate is Shape.migrate:
+        return None
+    return shape().migrate
+
+
+def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, list[_ChangeField]]]]:
+    """Group the shapes into passes: a hook (or None), then the fields of every shape up to the next hook,
+    by key, each key's fields in order."""
+    passes: list[tuple[Step | None, dict[str, list[_ChangeField]]]] = []
+    for shape in shapes:
+        hook = _hook(shape)
+        if hook is not None or not passes:
+            passes.append((hook, {}))
+        by_key = passes[-1][1]
+        for key, fld in shape.declared():
+            by_key.setdefault(key, []).append(fld)
+    return passes
+
+
+def _merge(fields: list[_ChangeField]) -> list[_ChangeField | tuple[type, tuple[type[Shape], ...]]]:
+    """Merge runs of ``Nested``/``Each``/``Values`` (exactly those classes) into one descent each."""
+    out: list[_ChangeField | tuple[type, tuple[type[Shape], ...]]] = []
+    for kind, run_ in itertools.groupby(fields, key=lambda f: type(f) if type(f) in _CONTAINERS else None):
+        items = list(run_)
+        if kind is None:
+            out.extend(items)
+        else:
+            out.append((kind, tuple(f.shape for f in items)))  # type: ignore[attr-defined]
+    return out
+
+
+# ------------------------------------------------------------------------------------------ code
+
+
+class _Writer:
+    """Collects the generated source and the objects it refers to by name."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, Any] = dict(_HELPERS)
+        self.lines: list[str] = []
+        self._ids = itertools.count()
+
+    def const(self, value: Any, stem: str = "c") -> str:
+        name = f"{stem}{next(self._ids)}"
+        self.names[name] = value
+        return name
+
+    def add(self, indent: int, text: str) -> None:
+        self.lines.extend("    " * indent + line for line in text.splitlines())
+
+
+_QUIET = (Removed, Added, OmittedWhen)  # their generated code cannot raise ShapeError
+_MAX_INLINE_DEPTH = 6  # deeper descents call a fused function of their own
+
+
+def _own(var: str, owned: str, indent: int) -> str:
+    """Copy ``var`` before its first change in this pass (it may be shared with the input)."""
+    pad = "    " * indent
+    return f"{pad}if not {owned}:\n{pad}    {var} = dict({var})\n{pad}    {owned} = True\n"
+
+
+def _emit_shape(
+    w: _Writer, shapes: tuple[type[Shape], ...], var: str, owned: str, depth: int, ind: int
+) -> None:
+    """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes."""
+    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = False')
+    for index, (hook, by_key) in enumerate(_passes(shapes)):
+        if hook is not None:
+            h = w.const(hook, "hook")
+            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = False")
+            if index:
+                w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
+        for key, fields in by_key.items():
+            ops = _merge(fields)
+            quiet = all(type(op) in _QUIET for op in ops)
+            body = ind if quiet else ind + 1
+            if not quiet:
+                w.add(ind, "try:")
+            _emit_field(w, key, ops, var, owned, depth, body)
+            if not quiet:
+                w.add(ind, f"except ShapeError as exc:\n    exc.where.insert(0, {'.' + key!r})\n    raise")
+
+
+def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, depth: int, ind: int) -> None:
+    """The code of one key's fields, in one pass over the object in ``var``."""
+    k = repr(key)
+    if len(ops) == 1 and isinstance(ops[0], tuple):
+        kind, shapes = ops[0]
+        _emit_descent(w, kind, shapes, k, var, owned, depth + 1, ind)
+        return
+    op = ops[0] if len(ops) == 1 else None
+    if type(op) is Removed:
+        w.add(ind, f"if {k} in {var}:\n{_own(var, owned, 1)}    del {var}[{k}]")
+        return
+    if type(op) is Added:
+        default = op.default
+        if default == [] and type(default) is list:
+            value = "[]"
+        elif default == {} and type(default) is dict:
+            value = "{}"
+        elif isinstance(default, dict | list):
+            value = f"deepcopy({w.const(default)})"
+        else:
+            value = w.const(default)
+        w.add(ind, f"if {k} not in {var}:\n{_own(var, owned, 1)}    {var}[{k}] = {value}")
+        return
+    if type(op) is OmittedWhen:
+        tests = []
+        for empty in op.empties:
+            if empty is None:
+                tests.append("v is None")
+            else:
+                tests.append(f"(type(v) is {w.const(type(empty), 't')} and v == {w.const(empty)})")
+        if tests:
+            w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {' or '.join(tests)}:")
+            w.add(ind, f"{_own(var, owned, 2)}        del {var}[{k}]")
+        return
+    if type(op) is Convert:
+        convert = w.const(op.convert, "conv")
+        w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]\n    new = {convert}(old)")
+        w.add(
+            ind + 1,
+            "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
+        )
+        w.add(ind, _own(var, owned, 2))
+        w.add(ind + 2, _set_or_delete(var, k))
+        return
+    # Anything else (a custom field class, several fields on one key): through the field objects.
+    fields: list[_ChangeField] = []
+    for item in ops:
+        if isinstance(item, tuple):
+            kind, shapes = item
+            fields.extend(kind(shape) for shape in shapes)
+        else:
+            fields.append(item)
+    chain_ = w.const(tuple(fields), "fields")
+    w.add(ind, f"old = {var}.get({k}, MISSING)\nnew = _slot({chain_}, old)\nif not _unchanged(new, old):")
+    w.add(ind, _own(var, owned, 1))
+    w.add(ind + 1, _set_or_delete(var, k))
+
+
+def _set_or_delete(var: str, k: str) -> str:
+    return f"if new is MISSING:\n    del {var}[{k}]\nelse:\n    {var}[{k}] = new"
+
+
+def _emit_descent(
+    w: _Writer, kind: type, shapes: tuple[type[Shape], ...], k: str, var: str, owned: str, d: int, ind: int
+) -> None:
+    """A ``Nested``, ``Each`` or ``Values`` descent into ``var[k]``, inlined down to a few levels."""
+    o, r, ow, lst, out, i = f"o{d}", f"r{d}", f"w{d}", f"l{d}", f"out{d}", f"i{d}"
+    if d > _MAX_INLINE_DEPTH:
+        apply = w.const(fuse(shapes), "f")
+
+        def body(at: int) -> None:
+            w.add(at, f"{o} = {apply}({o})")
+
+    else:
+
+        def body(at: int) -> None:
+            _emit_shape(w, shapes, o, ow, d, at)
+
+    if kind is Nested:
+        w.add(ind, f"if {k} in {var}:\n    {o} = {r} = {var}[{k}]\n    if {o} is not None:")
+        body(ind + 2)
+        w.add(ind + 2, f"if {o} is not {r}:\n{_own(var, owned, 1)}    {var}[{k}] = {o}")
+        return
+    if kind is Each:
+        check = f'if type({lst}) is not list:\n    raise ShapeError("an array", {lst})'
+        loop, where = f"for {i}, {o} in enumerate({lst}):", f'f"[{{{i}}}]"'
+        copy_ = "list"
+    else:
+        check = f'if type({lst}) is not dict:\n    raise ShapeError("an object", {lst})'
+        loop, where = f"for {i}, {o} in {lst}.items():", f'f"[{{{i}!r}}]"'
+        copy_ = "dict"
+    w.add(ind, f"if {k} in {var}:\n    {lst} = {var}[{k}]\n    if {lst} is not None:")
+    w.add(
+        ind + 2,
+        f"{check}\n{out} = None\n{loop}\n    if {o} is None:\n        continue\n    {r} = {o}\n    try:",
+    )
+    body(ind + 4)
+    w.add(ind + 3, f"except ShapeError as exc:\n    exc.where.insert(0, {where})\n    raise")
+    w.add(
+        ind + 3,
+        f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {copy_}({lst})\n    {out}[{i}] = {o}",
+    )
+    w.add(ind + 2, f"if {out} is not None:\n{_own(var, owned, 1)}    {var}[{k}] = {out}")
+
+
+def _generate(shapes: tuple[type[Shape], ...]) -> Step:
+    w = _Writer()
+    name = "fused_" + "_".join(s.__name__ for s in shapes)[:200]
+    w.add(0, f"def {name}(obj):")
+    _emit_shape(w, shapes, "obj", "owned", 0, 1)
+    w.add(1, "return obj")
+    source = "\n".join(w.lines) + "\n"
+    namespace = w.names
+    exec(compile(source, f"<normalize_engine fused {name}>", "exec"), namespace)
+    function: Step = namespace[name]
+    function.__qualname__ = name
+    function.__doc__ = "Fused: " + ", ".join(s.__qualname__ for s in shapes)
+    function._source = source  # type: ignore[attr-defined]  # for debugging: print(f._source)
+    return function
+
+
+@lru_cache(maxsize=1024)
+def fuse(shapes: tuple[type[Shape], ...]) -> Step:
+    """One function ``old -> new`` that applies ``shapes`` one after the other, fused into as few passes as
+    their ``migrate()`` hooks allow. Never mutates its input; returns it when nothing changes."""
+    return _generate(tuple(shapes))
+
+
+def many(apply: Step) -> Step:
+    """``apply`` on every item of an array (a list endpoint's answer); the array is always new."""
+
+    def run_many(document: Any) -> Any:
+        if type(document) is not list:
+            raise ShapeError("an array", document)
+        try:
+            return [apply(item) for item in document]
+        except ShapeError as exc:
+            for index, item in enumerate(document):  # find the item, for the message (apply is pure)
+                try:
+                    apply(item)
+                except ShapeError:
+                    exc.where.insert(0, f"[{index}]")
+                    break
+            raise exc from None
+
+    return run_many
+
+
+# ------------------------------------------------------------------------------------------ chains
+
+
+def _changes(endpoint: str, source: Version | None, target: Version) -> tuple[type[Change], ...]:
+    from ._registry import REGISTRY
+
+    return REGISTRY.changes_between(endpoint, source, target)
+
 
 @lru_cache(maxsize=4096)
-def chain(endpoint: str, source: Version | None, target: Version) -> tuple[Step, ...]:
-    """The compiled steps, oldest first; empty when the endpoint has nothing to change in that range."""
-    return tuple(change.compiled() for change in REGISTRY.changes_between(endpoint, source, target))
+def steps(endpoint: str, source: Version | None, target: Version) -> tuple[Step, ...]:
+    """The changes' own compiled steps, oldest first, unfused (for comparisons and debugging)."""
+    return tuple(change.compiled() for change in _changes(endpoint, source, target))
 
 
-def run(steps: tuple[Step, ...], document: Any) -> Any:
-    for step in steps:
+@lru_cache(maxsize=4096)
+def chain(endpoint: str, source: Version | None, target: Version) -> Step | None:
+    """The fused chain of one document of ``endpoint``; None when there is nothing to change."""
+    changes = _changes(endpoint, source, target)
+    return fuse(changes) if changes else None
+
+
+@lru_cache(maxsize=4096)
+def runner(endpoint: str, is_list: bool, source: Version | None, target: Version) -> Step | None:
+    """What to run on a whole answer: the fused chain, over every item for list endpoints."""
+    apply = chain(endpoint, source, target)
+    if apply is None or not is_list:
+        return apply
+    return many(apply)
+
+
+def run(steps_: tuple[Step, ...], document: Any) -> Any:
+    for step in steps_:
         document = step(document)
     return document
 
@@ -30,6 +394,6 @@ def run_reference(endpoint: str, source: Version | None, target: Version, docume
 
     This is the reference semantics of the schemas; the test suite checks that :func:`chain` agrees with it.
     """
-    for change in REGISTRY.changes_between(endpoint, source, target):
+    for change in _changes(endpoint, source, target):
         document = change().load(document)
     return document

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from packaging.version import Version
@@ -34,7 +36,8 @@ class Plan:
     endpoint: Endpoint | None
     source: Version | None
     target: Version
-    steps: tuple[_chain.Step, ...]
+    #: the fused chain for a whole document (over every item for list endpoints); None: nothing to do
+    run: _chain.Step | None
     request: Request
     newer_than_target: bool = False
 
@@ -45,34 +48,29 @@ class Plan:
     @property
     def idle(self) -> bool:
         """True when documents pass through unchanged (nothing to do, or a source newer than the target)."""
-        return not self.steps
+        return self.run is None
 
     def apply(self, document: JSON) -> JSON:
         """Normalise one document (one array, for list endpoints). Never mutates ``document``."""
-        if not self.steps:
+        run = self.run
+        if run is None:
             return document
-        assert self.endpoint is not None
         token = _REQUEST.set(self.request)
         try:
-            if self.endpoint.many:
-                if type(document) is not list:
-                    raise ShapeError("an array", document)
-                return [self._apply_one(item, index) for index, item in enumerate(document)]
-            return _chain.run(self.steps, document)
+            return run(document)
         except ShapeError as exc:
-            raise InvalidBodyError(
-                f"{self.method} {self.path}: the body does not have the shape of a "
-                f"{self.endpoint.description or self.endpoint.name} answer: {exc.describe()}"
-            ) from None
+            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
+        except RecursionError:
+            raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
         finally:
             _REQUEST.reset(token)
 
-    def _apply_one(self, item: JSON, index: int) -> JSON:
-        try:
-            return _chain.run(self.steps, item)
-        except ShapeError as exc:
-            exc.where.insert(0, f"[{index}]")
-            raise
+    def _what(self) -> str:
+        assert self.endpoint is not None
+        return (
+            f"{self.method} {self.path}: the body does not have the shape of a "
+            f"{self.endpoint.description or self.endpoint.name} answer"
+        )
 
 
 def resolve_target(target: str | Version | None) -> Version:
@@ -95,34 +93,79 @@ def make_plan(
     target: str | Version | None = None,
 ) -> Plan:
     """Route a request and choose its chain. The source version is the path's ``/vX.Y`` prefix, else
-    ``version``, else unknown (every step applies; steps look at the shape they are given)."""
+    ``version``, else unknown (every step applies; steps look at the shape they are given).
+
+    Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
+    container again, polling a list) costs one dictionary look-up.
+    """
+    if (
+        type(path) is str
+        and type(method) is str
+        and (version is None or type(version) in _HASHABLE)
+        and (target is None or type(target) in _HASHABLE)
+    ):
+        return _cached_plan(method, path, version, target)
+    return _make_plan(method, path, version, target)
+
+
+_HASHABLE = frozenset({str, Version})
+
+
+def _make_plan(method: str, path: str, version: str | Version | None, target: str | Version | None) -> Plan:
     if not isinstance(path, str):
         raise InvalidBodyError(f"path must be a string such as '/v1.41/containers/json', got {path!r}")
+    if not isinstance(method, str):
+        raise InvalidBodyError(f"method must be a string such as 'GET', got {method!r}")
     prefix, bare, query = split_path(path)
     target_v = resolve_target(target)
     raw_source = prefix if prefix is not None else version
     source = None if raw_source is None else parse_version(raw_source)
     method = method.upper()
     endpoint = route(method, bare)
+    if endpoint is None and prefix is None:
+        _refuse_malformed_prefix(method, path, bare)
     match = endpoint.regex.match(bare) if endpoint is not None else None
     request = Request(
         method=method,
         path=bare,
         query=query,
         params=match.groups() if match else (),
-        source=None if source is None else str(source),
-        target=str(target_v),
+        source=None if source is None else _text(source),
+        target=_text(target_v),
     )
     if source is not None and source > target_v:
-        return Plan(method, bare, endpoint, source, target_v, (), request, newer_than_target=True)
-    steps: tuple[_chain.Step, ...] = ()
+        return Plan(method, bare, endpoint, source, target_v, None, request, newer_than_target=True)
+    run = None
     if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
-        steps = _chain.chain(endpoint.name, source, target_v)
-    return Plan(method, bare, endpoint, source, target_v, steps, request)
+        run = _chain.runner(endpoint.name, endpoint.many, source, target_v)
+    return Plan(method, bare, endpoint, source, target_v, run, request)
+
+
+_VERSION_LIKE = re.compile(r"^/(v[^/]*)(/.*)$")
+
+
+def _refuse_malformed_prefix(method: str, path: str, bare: str) -> None:
+    """``/v1.x/containers/json``: an Engine API path behind something that is not a version prefix."""
+    match = _VERSION_LIKE.match(bare)
+    if match is not None and route(method, match.group(2)) is not None:
+        raise UnknownVersionError(
+            f"{match.group(1)!r} in the path {path!r} is not an API version prefix: expected '/v' and "
+            "MAJOR.MINOR, such as '/v1.41/containers/json', or no prefix at all"
+        )
+
+
+_cached_plan = lru_cache(maxsize=2048)(_make_plan)
+
+
+@lru_cache(maxsize=256)
+def _text(version: Version) -> str:
+    return str(version)
 
 
 def decode(body: Any, what: str = "body") -> JSON:
     """Turn a body given as str or bytes into JSON; JSON values pass through."""
+    if type(body) is dict or type(body) is list:
+        return body
     if isinstance(body, bytes | bytearray | memoryview):
         try:
             body = bytes(body).decode("utf-8")
@@ -138,6 +181,8 @@ def decode(body: Any, what: str = "body") -> JSON:
             raise InvalidBodyError(f"the {what} is not JSON ({exc}): {snippet!r}") from None
         except RecursionError:
             raise InvalidBodyError(f"the {what} nests JSON too deeply to decode") from None
+        except ValueError as exc:  # a number beyond Python's int_max_str_digits
+            raise InvalidBodyError(f"the {what} holds a value Python cannot decode ({exc})") from None
     if body is None or isinstance(body, dict | list | int | float | bool):
         return body
     raise InvalidBodyError(f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}")
@@ -160,11 +205,20 @@ def error_body(body: Any) -> dict[str, Any]:
         out = dict(parsed)
         out.pop("message", None)
         text = parsed.get("message", parsed.get("error"))
-        message = text if isinstance(text, str) else json.dumps(parsed, separators=(",", ":"))
+        message = text if isinstance(text, str) else _error_text(parsed, (",", ":"))
         return {"message": message, **out}
     if parsed is None:
         return {"message": ""}
-    return {"message": parsed if isinstance(parsed, str) else json.dumps(parsed)}
+    return {"message": parsed if isinstance(parsed, str) else _error_text(parsed, None)}
+
+
+def _error_text(parsed: Any, separators: tuple[str, str] | None) -> str:
+    try:
+        return json.dumps(parsed, separators=separators)
+    except RecursionError:
+        raise InvalidBodyError("the error body nests JSON too deeply to turn into a message") from None
+    except (TypeError, ValueError) as exc:
+        raise InvalidBodyError(f"the error body is not JSON ({exc})") from None
 
 
 def normalize(

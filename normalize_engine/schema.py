@@ -353,48 +353,11 @@ class Shape(Schema):
         return plan
 
 
-_SCALARS = frozenset({str, int, float, bool})
-
-
 def _compile(cls: type[Shape]) -> Callable[[Any], Any]:
-    items = tuple(cls.declared())
-    hook = None
-    if cls.migrate is not Shape.migrate:
-        hook = cls().migrate
+    # The compiler lives with the chains, which fuse several changes into one function the same way.
+    from ._chain import fuse
 
-    def apply(obj: Any) -> Any:
-        if type(obj) is not dict:
-            raise ShapeError("an object", obj)
-        if hook is not None:
-            obj = hook(obj)
-        owned = False
-        for key, fld in items:
-            try:
-                if key in obj:
-                    old = obj[key]
-                    new = fld.upgrade(old)
-                    if new is old or (type(new) is type(old) and type(new) in _SCALARS and new == old):
-                        continue
-                    if not owned:
-                        obj, owned = dict(obj), True
-                    if new is MISSING:
-                        del obj[key]
-                    else:
-                        obj[key] = new
-                else:
-                    new = fld.absent()
-                    if new is MISSING:
-                        continue
-                    if not owned:
-                        obj, owned = dict(obj), True
-                    obj[key] = new
-            except ShapeError as exc:
-                exc.where.insert(0, f".{key}")
-                raise
-        return obj
-
-    apply.__qualname__ = f"{cls.__qualname__}.compiled"
-    return apply
+    return fuse((cls,))
 
 
 class Change(Shape):

@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""How much normalize-engine costs, as ratios against baselines measured in the same process.
+
+    python benchmarks/bench.py            # the full run (a few minutes; uses live daemons if running)
+    python benchmarks/bench.py --quick    # a smoke run with small sizes (CI): a few seconds
+    python benchmarks/bench.py --only containers,stream --repeat 31
+
+Every figure is a ratio of two timings taken back to back, in one repeat, in this process, so that the
+machine's speed cancels out; each line gives the median over the repeats and the spread (min, max and the
+interquartile range). Each side of a ratio is the best of three back-to-back runs, which keeps other work
+on the machine out of the figures. A collection runs before each timed block and the garbage collector is
+off inside it, as ``timeit`` does: with it on (``--gc``), collections land at random points of either side
+and the spread grows several times, while the medians move in the library's favour (``json.loads``
+allocates far more objects, so it triggers more collections).
+
+The bodies are built from answers real daemons gave (``tests/fixtures/recorded/``): the oldest answer the
+20.10 daemon gives (API 1.18) for the container list, the image list and container inspect, repeated with
+varied ids and names to the wanted size, and its event stream.
+
+- ``parsed``: ``normalize(parsed_json, path)`` / ``json.loads(bytes)``. What a caller that already holds
+  the JSON pays on top of decoding it.
+- ``bytes``: ``normalize(bytes, path)`` / ``json.loads(bytes)`` - 1: the cost beyond decoding, when the
+  library decodes the bytes itself (``normalize`` of bytes includes one ``json.loads``).
+- ``same``: the same with the source version equal to the target (nothing to do).
+- ``docker-py``: ``containers.list(all=True)`` on 200 real containers (created, not started), a wrapped
+  client (``ne.wrap``) against an unwrapped one, on every running daemon of ``/tmp/ne-daemons``. Skipped with
+  a message when none runs. The containers are named ``ne-bench-*`` and removed afterwards.
+- ``stream``: 100,000 events, one per chunk, through ``normalize_stream``: throughput, ratio against
+  ``json.loads`` of each line, ``tracemalloc`` peak for 10k and for 100k events (flat means equal), and
+  whether each event came out before the next chunk was asked for.
+
+This is a script, never a timed test: a busy machine would make a timed assertion flaky.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import io
+import json
+import os
+import statistics
+import sys
+import tarfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import normalize_engine as ne  # noqa: E402
+from tests.recorded import Daemon, load_recorded  # noqa: E402
+
+DAEMONS_JSON = Path(os.environ.get("NE_DAEMON_ROOT", "/tmp/ne-daemons")) / "daemons.json"
+BENCH_PREFIX = "ne-bench-"
+BENCH_LABEL = "com.example.ne.bench"
+
+# ------------------------------------------------------------------------------------------ timing
+
+
+GC_IN_TIMING = False  # --gc keeps the collector on inside timed blocks
+
+
+BEST_OF = 3  # each side of a ratio is the best of this many back-to-back runs
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    best = float("inf")
+    for _ in range(BEST_OF):
+        gc.collect()
+        if not GC_IN_TIMING:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+class Stats:
+    """Ratios of one measurement over the repeats."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = sorted(values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def quartiles(self) -> tuple[float, float]:
+        if len(self.values) < 4:
+            return self.values[0], self.values[-1]
+        q = statistics.quantiles(self.values, n=4, method="inclusive")
+        return q[0], q[2]
+
+    def line(self, unit: str = "x") -> str:
+        q1, q3 = self.quartiles()
+        return (
+            f"median {self.median:7.3f}{unit}  min {self.values[0]:.3f}  max {self.values[-1]:.3f}  "
+            f"IQR {q1:.3f}..{q3:.3f}  (n={len(self.values)})"
+        )
+
+
+def _row(name: str, stats: Stats, target: str = "", unit: str = "x") -> dict[str, Any]:
+    verdict = ""
+    if target:
+        limit = float(target.rstrip("x"))
+        verdict = "ok" if stats.median <= limit else "OVER"
+        verdict = f"[target <= {target}: {verdict}]"
+    print(f"  {name:<44} {stats.line(unit)} {verdict}", flush=True)
+    q1, q3 = stats.quartiles()
+    return {
+        "name": name,
+        "median": stats.median,
+        "min": stats.values[0],
+        "max": stats.values[-1],
+        "q1": q1,
+        "q3": q3,
+        "n": len(stats.values),
+        "target": target,
+    }
+
+
+# ------------------------------------------------------------------------------------------ bodies
+
+
+def _daemon() -> Daemon:
+    daemons = load_recorded()
+    if not daemons:
+        raise SystemExit("no recorded answers in tests/fixtures/recorded/")
+    return min(daemons, key=lambda d: tuple(int(p) for p in d.api_version.split(".")))
+
+
+def _hex(i: int, salt: str) -> str:
+    return hashlib.sha256(f"{salt}{i}".encode()).hexdigest()
+
+
+def _oldest(daemon: Daemon, key: str) -> tuple[str, Any]:
+    exchange = daemon.exchange(key)
+    answer = exchange.versioned()[0]
+    return str(answer.version), answer.json()
+
+
+def container_list(n: int) -> tuple[str, list[Any]]:
+    version, items = _oldest(_daemon(), "containers.list.all")
+    out = []
+    for i in range(n):
+        item = json.loads(json.dumps(items[i % len(items)]))
+        item["Id"] = _hex(i, "c")
+        item["Names"] = [f"/bench-{i}"]
+        item["Created"] = int(item.get("Created", 0)) + i
+        out.append(item)
+    return version, out
+
+
+def image_list(n: int) -> tuple[str, list[Any]]:
+    version, items = _oldest(_daemon(), "images.list.all")
+    out = []
+    for i in range(n):
+        item = json.loads(json.dumps(items[i % len(items)]))
+        item["Id"] = "sha256:" + _hex(i, "i")
+        if item.get("RepoTags") and item["RepoTags"] != ["<none>:<none>"]:
+            item["RepoTags"] = [f"bench-{i}:latest"]
+        out.append(item)
+    return version, out
+
+
+def container_inspects(n: int) -> tuple[str, list[tuple[str, Any]]]:
+    daemon = _daemon()
+    templates = []
+    for exchange in daemon.exchanges:
+        if exchange.key.startswith("containers.inspect.") and not exchange.stream:
+            answer = exchange.versioned()[0]
+            if answer.status == 200:
+                templates.append(answer.json())
+    version = str(daemon.exchange("containers.inspect.running").versioned()[0].version)
+    out = []
+    for i in range(n):
+        doc = json.loads(json.dumps(templates[i % len(templates)]))
+        doc["Id"] = _hex(i, "c")
+        doc["Name"] = f"/bench-{i}"
+        out.append((doc["Id"], doc))
+    return version, out
+
+
+def event_lines() -> tuple[str, list[bytes]]:
+    daemon = _daemon()
+    answer = daemon.exchange("events.populate").versioned()[0]
+    lines = [line.encode() + b"\n" for line in answer.text.splitlines() if line.strip()]
+    return str(answer.version), lines
+
+
+# ------------------------------------------------------------------------------------------ benches
+
+
+def bench_body(
+    name: str, path: str, body: Any, repeat: int, targets: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """``normalize`` of one big body: parsed and bytes, against ``json.loads`` of the same bytes."""
+    raw = json.dumps(body).encode()
+    parsed = json.loads(raw)
+    ne.normalize(parsed, path)  # warm the caches (plan, compiled chain)
+    parsed_ratios, bytes_ratios = [], []
+    for _ in range(repeat):
+        base = _timed(lambda: json.loads(raw))
+        t_parsed = _timed(lambda: ne.normalize(parsed, path))
+        t_bytes = _timed(lambda: ne.normalize(raw, path))
+        parsed_ratios.append(t_parsed / base)
+        bytes_ratios.append(t_bytes / base - 1)
+    return [
+        _row(f"{name} parsed", Stats(parsed_ratios), targets[0]),
+        _row(f"{name} bytes (total/json.loads - 1)", Stats(bytes_ratios), targets[1]),
+    ]
+
+
+def bench_many(
+    name: str, requests: list[tuple[str, Any]], repeat: int, targets: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """One ``normalize`` call per document (inspect of many containers), against ``json.loads`` of each."""
+    raws = [(path, json.dumps(doc).encode()) for path, doc in requests]
+    parsed = [(path, json.loads(raw)) for path, raw in raws]
+    normalize = ne.normalize
+    for path, doc in parsed:
+        normalize(doc, path)
+
+    def loads() -> None:
+        for _, raw in raws:
+            json.loads(raw)
+
+    def run_parsed() -> None:
+        for path, doc in parsed:
+            normalize(doc, path)
+
+    def run_bytes() -> None:
+        for path, raw in raws:
+            normalize(raw, path)
+
+    parsed_ratios, bytes_ratios = [], []
+    for _ in range(repeat):
+        base = _timed(loads)
+        parsed_ratios.append(_timed(run_parsed) / base)
+        bytes_ratios.append(_timed(run_bytes) / base - 1)
+    return [
+        _row(f"{name} parsed", Stats(parsed_ratios), targets[0]),
+        _row(f"{name} bytes (total/json.loads - 1)", Stats(bytes_ratios), targets[1]),
+    ]
+
+
+def bench_stream(n_small: int, n_big: int, repeat: int) -> list[dict[str, Any]]:
+    version, lines = event_lines()
+    path = f"/v{version}/events"
+
+    def chunks(n: int, produced: list[int]) -> Iterator[bytes]:
+        count = len(lines)
+        for i in range(n):
+            produced[0] += 1
+            yield lines[i % count]
+
+    # Delivery: every event comes out before the next chunk is asked for.
+    produced = [0]
+    late = 0
+    for index, _ in enumerate(ne.normalize_stream(chunks(min(n_small, 5000), produced), path)):
+        if produced[0] != index + 1:
+            late += 1
+    rows = []
+    print(f"  events delivered before the next chunk was read: {'all' if not late else f'{late} late'}")
+
+    # Memory: tracemalloc peak for n_small and n_big events (the events are consumed and dropped).
+    peaks = {}
+    for n in (n_small, n_big):
+        gc.collect()
+        tracemalloc.start()
+        for _ in ne.normalize_stream(chunks(n, [0]), path):
+            pass
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(
+        f"  tracemalloc peak: {n_small:,} events {peaks[n_small] / 1024:.1f} KiB, {n_big:,} events "
+        f"{peaks[n_big] / 1024:.1f} KiB (ratio {peaks[n_big] / peaks[n_small]:.2f}; flat is 1.00)"
+    )
+    rows.append(
+        {
+            "name": f"stream peak memory {n_big:,} vs {n_small:,} events",
+            "median": peaks[n_big] / peaks[n_small],
+            "small_kib": peaks[n_small] / 1024,
+            "big_kib": peaks[n_big] / 1024,
+            "late": late,
+        }
+    )
+
+    # Throughput, and the ratio against json.loads of each line.
+    rates, ratios = [], []
+    for _ in range(repeat):
+
+        def loads() -> None:
+            for chunk in chunks(n_big, [0]):
+                json.loads(chunk)
+
+        def run() -> None:
+            for _ in ne.normalize_stream(chunks(n_big, [0]), path):
+                pass
+
+        base = _timed(loads)
+        t = _timed(run)
+        rates.append(n_big / t)
+        ratios.append(t / base)
+    rates_stats = Stats(rates)
+    q1, q3 = rates_stats.quartiles()
+    print(
+        f"  {'stream throughput (events/s)':<44} median {rates_stats.median:,.0f}/s  min {min(rates):,.0f}  "
+        f"max {max(rates):,.0f}  IQR {q1:,.0f}..{q3:,.0f}  (n={len(rates)})"
+    )
+    rows.append(
+        {"name": "stream events/s", "median": rates_stats.median, "min": min(rates), "max": max(rates)}
+    )
+    rows.append(_row(f"stream {n_big:,} events / json.loads per line", Stats(ratios)))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ docker-py
+
+
+def _busybox_tar() -> bytes:
+    for candidate in ("/bin/busybox", "/usr/bin/busybox"):
+        if os.path.exists(candidate):
+            data = Path(candidate).read_bytes()
+            break
+    else:
+        raise RuntimeError("no busybox binary to import an image from (apt-get install busybox-static)")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("bin/busybox")
+        info.size, info.mode, info.mtime = len(data), 0o755, 1_700_000_000
+        tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("bin/true")
+        link.type, link.linkname, link.mtime = tarfile.SYMTYPE, "busybox", 1_700_000_000
+        tar.addfile(link)
+    return buf.getvalue()
+
+
+def _bench_image(api: Any) -> str:
+    for image in ("ne-base:1", "ne-bench:1"):
+        try:
+            api.inspect_image(image)
+            return image
+        except Exception:
+            continue
+    api.import_image_from_data(_busybox_tar(), repository="ne-bench", tag="1")
+    return "ne-bench:1"
+
+
+def _remove_bench_containers(api: Any) -> None:
+    for c in api.containers(all=True, filters={"label": BENCH_LABEL}):
+        api.remove_container(c["Id"], force=True)
+
+
+def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
+    try:
+        import docker
+    except ImportError:
+        print("  skipped: docker-py is not installed (pip install docker)")
+        return []
+    if not DAEMONS_JSON.exists():
+        print(f"  skipped: no daemon is running ({DAEMONS_JSON} not found; tools/daemons.sh start)")
+        return []
+    rows = []
+    for entry in json.loads(DAEMONS_JSON.read_text()):
+        socket = entry["socket"]
+        try:
+            plain = docker.DockerClient(base_url=socket, timeout=60)
+            plain.ping()
+        except Exception as exc:
+            print(f"  skipped {entry.get('version', socket)}: not answering ({type(exc).__name__})")
+            continue
+        wrapped = ne.wrap(docker.DockerClient(base_url=socket, timeout=60))
+        api = plain.api
+        try:
+            _remove_bench_containers(api)
+            image = _bench_image(api)
+            for i in range(count):
+                api.create_container(
+                    image, command=["true"], name=f"{BENCH_PREFIX}{i}", labels={BENCH_LABEL: "1"}
+                )
+            filters = {"label": BENCH_LABEL}
+
+            def listing(client: Any, filters: dict[str, str] = filters) -> Callable[[], Any]:
+                return lambda: client.containers.list(all=True, filters=filters)
+
+            assert len(listing(wrapped)()) == count and len(listing(plain)()) == count
+            ratios = []
+            for r in range(repeat):
+                # Alternate the order so that neither side always runs on a warmer daemon.
+                if r % 2:
+                    t_wrapped = _timed(listing(wrapped))
+                    t_plain = _timed(listing(plain))
+                else:
+                    t_plain = _timed(listing(plain))
+                    t_wrapped = _timed(listing(wrapped))
+                ratios.append(t_wrapped / t_plain)
+            name = f"docker-py list {count} @ {entry.get('version', '?')} (API {plain.api.api_version})"
+            rows.append(_row(name, Stats(ratios), "1.10x"))
+        finally:
+            _remove_bench_containers(api)
+            plain.close()
+            wrapped.close()
+    if not rows:
+        print("  skipped: no daemon answered")
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
+    parser.add_argument("--repeat", type=int, help="repeats per measurement (default 15, quick 3)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated subset of: containers,images,inspect,same,docker,stream",
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument(
+        "--gc", action="store_true", help="keep the garbage collector on inside timed blocks (noisier)"
+    )
+    args = parser.parse_args(argv)
+    global GC_IN_TIMING
+    GC_IN_TIMING = args.gc
+    quick = args.quick
+    repeat = args.repeat or (3 if quick else 15)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
+    n_containers, n_images, n_inspect = (200, 100, 50) if quick else (5000, 2000, 1000)
+    n_docker = 10 if quick else 200
+    n_stream = (1000, 10000) if quick else (10_000, 100_000)
+    print(
+        f"normalize-engine {ne.__version__} bench, Python {sys.version.split()[0]}, target {ne.LATEST}, "
+        f"{os.cpu_count()} CPUs, {repeat} repeats, gc {'on' if args.gc else 'off'} while timing"
+        f"{' (quick)' if quick else ''}"
+    )
+    rows: list[dict[str, Any]] = []
+    if wanted("containers"):
+        version, body = container_list(n_containers)
+        print(f"{n_containers:,} containers, GET /containers/json, {version} -> {ne.LATEST}:")
+        rows += bench_body(
+            f"containers.list x{n_containers}", f"/v{version}/containers/json", body, repeat, ("0.5x", "0.5x")
+        )
+    if wanted("images"):
+        version, body = image_list(n_images)
+        print(f"{n_images:,} images, GET /images/json, {version} -> {ne.LATEST}:")
+        rows += bench_body(
+            f"images.list x{n_images}", f"/v{version}/images/json", body, repeat, ("0.5x", "0.5x")
+        )
+    if wanted("inspect"):
+        version, docs = container_inspects(n_inspect)
+        print(f"{n_inspect:,} container inspects, one call each, {version} -> {ne.LATEST}:")
+        requests = [(f"/v{version}/containers/{cid}/json", doc) for cid, doc in docs]
+        rows += bench_many(f"containers.inspect x{n_inspect}", requests, repeat, ("0.5x", "0.5x"))
+    if wanted("same"):
+        print(f"source version = target ({ne.LATEST}):")
+        latest = ne.LATEST
+        version, body = container_list(n_containers)
+        canonical = ne.normalize(body, f"/v{version}/containers/json")
+        rows += bench_body(
+            f"same containers.list x{n_containers}",
+            f"/v{latest}/containers/json",
+            canonical,
+            repeat,
+            ("0.05x", "0.05x"),
+        )
+        version, docs = container_inspects(n_inspect)
+        requests = [
+            (f"/v{latest}/containers/{cid}/json", ne.normalize(doc, f"/v{version}/containers/{cid}/json"))
+            for cid, doc in docs
+        ]
+        rows += bench_many(f"same containers.inspect x{n_inspect}", requests, repeat, ("0.05x", "0.05x"))
+    if wanted("docker"):
+        print(f"docker-py containers.list(all=True) of {n_docker} containers, wrapped / unwrapped:")
+        rows += bench_docker_py(n_docker, max(3, repeat // 3) if not quick else 3)
+    if wanted("stream"):
+        print(f"event stream through normalize_stream ({n_stream[1]:,} events, one chunk each):")
+        rows += bench_stream(n_stream[0], n_stream[1], max(3, repeat // 5))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
