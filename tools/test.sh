@@ -19,4 +19,8 @@ fi
 
 status=0
 .venv/bin/python -m pytest "$@" || status=$?
+if [ "$status" = 0 ] && [ $# = 0 ]; then
+    # A smoke run of the benchmarks (small sizes; figures are printed, never asserted).
+    .venv/bin/python benchmarks/bench.py --quick || status=$?
+fi
 exit "$status"
