@@ -22,12 +22,12 @@ class EventTypeActionActor(Change):
         if "Type" in data or "status" not in data:
             return data
         attributes = {} if data.get("from") is None else {"image": data["from"]}
-        return {
-            **data,
+        derived = {
             "Type": "container" if "from" in data else "image",
             "Action": data["status"],
             "Actor": {"ID": data.get("id", ""), "Attributes": attributes},
         }
+        return {**derived, **data}  # what the answer already holds wins
 
 
 class ExecInspectContainerID(Change):

@@ -174,3 +174,16 @@ def test_stream_multibyte_characters_split_across_chunks() -> None:
     chunks = [data[i : i + 1] for i in range(len(data))]
     (event,) = ne.normalize_stream(chunks, "/v1.21/events")
     assert event["Actor"]["ID"] == "é€"
+
+
+def test_a_legacy_event_keeps_what_it_already_holds() -> None:
+    event = {
+        "status": "start",
+        "id": "a",
+        "from": "b",
+        "time": 1,
+        "Actor": {"ID": "a", "Attributes": {"x": "1"}},
+    }
+    out = ne.normalize(event, "/v1.21/events")
+    assert out["Actor"] == {"ID": "a", "Attributes": {"x": "1"}}
+    assert out["Type"] == "container" and out["Action"] == "start"
