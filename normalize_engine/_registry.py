@@ -76,8 +76,9 @@ class Registry:
             if obj.__module__ != module.__name__:
                 continue  # imported from elsewhere
             name = f"{where}: {obj.__qualname__}"
-            if obj in seen:  # pragma: no cover - a class can only be defined once; kept for clarity
-                raise RegistryError(f"{name} is registered twice (also in {seen[obj]})")
+            twin = next((where_ for c, where_ in seen.items() if c.__name__ == obj.__name__), None)
+            if twin is not None:
+                raise RegistryError(f"{name}: a change of that name is registered already, in {twin}")
             if not inspect.getdoc(obj) or obj.__doc__ is None:
                 raise RegistryError(f"{name} needs a docstring saying what it changes for users")
             if not obj.endpoints():

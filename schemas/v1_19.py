@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert
+from normalize_engine.schema import Added, Change, Convert
 
 _INT_FLAGS = ("Debug", "IPv4Forwarding", "MemoryLimit", "SwapLimit")
 
@@ -23,3 +23,46 @@ class InfoFlagsBoolean(Change):
     IPv4Forwarding = Convert(_flag)
     MemoryLimit = Convert(_flag)
     SwapLimit = Convert(_flag)
+
+
+class InfoCgroupFeatures(Change):
+    """`/info` says whether CFS period and quota, OOM-kill disabling and experimental builds are available;
+    older answers get `false`."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {
+        "CpuCfsPeriod": "`false` is assumed: an older answer does not say",
+        "CpuCfsQuota": "`false` is assumed: an older answer does not say",
+        "OomKillDisable": "`false` is assumed: an older answer does not say",
+    }
+    CpuCfsPeriod = Added(False)
+    CpuCfsQuota = Added(False)
+    OomKillDisable = Added(False)
+    ExperimentalBuild = Added(False)
+
+
+class ImageListLabels(Change):
+    """Image list items carry the image's `Labels` (`null` when it has none)."""
+
+    endpoint = "images.list"
+    versioned = False
+    Labels = Added(None)
+
+
+class ImageHistoryFields(Change):
+    """Image history entries carry `Tags`, `Size` and `Comment`."""
+
+    endpoint = "images.history"
+    versioned = False
+    Tags = Added(None)
+    Size = Added(0)
+    Comment = Added("")
+
+
+class StatsPreCPU(Change):
+    """Stats carry `precpu_stats`, the CPU counters of the previous read (empty for an answer without)."""
+
+    endpoint = "containers.stats"
+    versioned = False
+    precpu_stats = Added({})

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from normalize_engine._derive import container_state
-from normalize_engine.schema import Change, Nested, OmittedWhen, Shape, current_request
+from normalize_engine.schema import Added, Change, Nested, OmittedWhen, Removed, Shape, current_request
 
 
 class _StateWithStatus(Shape):
@@ -147,3 +147,53 @@ class StatsNetworks(Change):
         if "id" not in out and params and _FULL_ID.match(params[0]):
             out["id"] = params[0]
         return out
+
+
+class _NetworkSettingsSandbox(Shape):
+    PortMapping = Removed()
+    SandboxID = Added("")
+    SandboxKey = Added("")
+
+
+class ContainerSandbox(Change):
+    """Container inspect's `NetworkSettings` names the container's network sandbox in `SandboxID` and
+    `SandboxKey` (empty for answers that predate sandboxes), and drops the long-unused `PortMapping`."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    NetworkSettings = Nested(_NetworkSettingsSandbox)
+
+
+class ContainerListImageID(Change):
+    """Container list items carry `ImageID`, the ID of the container's image."""
+
+    endpoint = "containers.list"
+    versioned = False
+    underivable = {"ImageID": "older lists name the image only; inspect the image named by `Image` for it"}
+
+
+class ImageInspectRepoLists(Change):
+    """Image inspect carries the image's `RepoTags` and `RepoDigests`."""
+
+    endpoint = "images.inspect"
+    versioned = False
+    underivable = {
+        "RepoTags": "older answers do not list them; the image list does",
+        "RepoDigests": "older answers do not list them; the image list does",
+    }
+    RepoTags = Added([])
+    RepoDigests = Added([])
+
+
+class InfoServerVersion(Change):
+    """`/info` carries `ServerVersion`, `CPUShares` and `CPUSet`."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {
+        "ServerVersion": "older answers do not say; `/version` `Version` does",
+        "CPUShares": "`false` is assumed: an older answer does not say",
+        "CPUSet": "`false` is assumed: an older answer does not say",
+    }
+    CPUShares = Added(False)
+    CPUSet = Added(False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change
+from normalize_engine.schema import Added, Change, Each, Nested, Removed, Shape, Values
 
 
 class EventTypeActionActor(Change):
@@ -52,3 +52,94 @@ class ExecInspectContainerID(Change):
         if out.get("Running") is True and out.get("ExitCode") == 0:
             out["ExitCode"] = None
         return out
+
+
+class _State(Shape):
+    Dead = Added(False)
+
+
+class _Endpoint(Shape):
+    IPAMConfig = Added(None)
+    Links = Added(None)
+    Aliases = Added(None)
+    NetworkID = Added("")
+
+
+class _NetworkSettings(Shape):
+    Networks = Values(_Endpoint)
+
+
+class _Mount(Shape):
+    Propagation = Added("")
+
+
+class _HostConfig(Shape):
+    LxcConf = Removed()
+
+
+class ContainerInspectFields(Change):
+    """Container inspect gains `State.Dead`, each network's `NetworkID`, `IPAMConfig`, `Links` and
+    `Aliases` (empty when unknown), each mount's `Propagation`; `ExecDriver` and `HostConfig.LxcConf` (LXC
+    support is gone) are dropped."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    underivable = {
+        "NetworkSettings.Networks.*.NetworkID": "older answers name networks, not their IDs; inspect the "
+        "network by name for it",
+    }
+    State = Nested(_State)
+    NetworkSettings = Nested(_NetworkSettings)
+    Mounts = Each(_Mount)
+    ExecDriver = Removed()
+    HostConfig = Nested(_HostConfig)
+
+
+class ContainerListHostConfig(Change):
+    """Container list items carry `HostConfig {NetworkMode}` and `NetworkSettings {Networks}`."""
+
+    endpoint = "containers.list"
+    versioned = False
+    underivable = {
+        "HostConfig.NetworkMode": "older lists do not say; inspect the container for it",
+        "NetworkSettings.Networks": "older lists do not say; inspect the container for them",
+    }
+    HostConfig = Added({})
+    NetworkSettings = Added({"Networks": {}})
+
+
+class InfoCounts(Change):
+    """`/info` counts running, paused and stopped containers, and names the architecture, the OS type and
+    the volume and network plugins."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {
+        "ContainersRunning": "older answers give the total only",
+        "ContainersPaused": "older answers give the total only",
+        "ContainersStopped": "older answers give the total only",
+        "Architecture": "older answers do not say; `/version` `Arch` does",
+        "OSType": "older answers do not say; `/version` `Os` does",
+        "Plugins": "older answers do not list plugins",
+    }
+
+
+class _NetworkContainer(Shape):
+    Name = Added("")
+
+
+class NetworkInspectContainerNames(Change):
+    """Network inspect names each attached container in `Containers.*.Name`."""
+
+    endpoint = "networks.inspect"
+    versioned = False
+    underivable = {"Containers.*.Name": "older answers give container IDs only"}
+    Containers = Values(_NetworkContainer)
+
+
+class VolumeListWarnings(Change):
+    """The volume list carries `Warnings` (`null` when there are none)."""
+
+    endpoint = "volumes.list"
+    versioned = False
+    Warnings = Added(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import state_from_status_text
-from normalize_engine.schema import Change, Removed
+from normalize_engine.schema import Added, Change, Each, Removed, Shape
 
 
 class InfoInitPath(Change):
@@ -28,3 +28,69 @@ class ContainerListState(Change):
         if "State" in data or not isinstance(data.get("Status"), str):
             return data
         return {**data, "State": state_from_status_text(data["Status"])}
+
+
+class ContainerListMounts(Change):
+    """Container list items carry `Mounts`."""
+
+    endpoint = "containers.list"
+    versioned = False
+    underivable = {"Mounts": "older lists do not say; inspect the container for them"}
+    Mounts = Added([])
+
+
+class StatsPids(Change):
+    """Stats carry `pids_stats` (empty where the kernel does not count processes)."""
+
+    endpoint = "containers.stats"
+    versioned = False
+    underivable = {"pids_stats.current": "older answers do not count the container's processes"}
+    pids_stats = Added({})
+
+
+class InfoCgroupDriver(Change):
+    """`/info` names the `CgroupDriver` (`cgroupfs` or `systemd`)."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {"CgroupDriver": "older answers do not say"}
+    CgroupDriver = Added("")
+
+
+class NetworkFlags(Change):
+    """Networks say whether they are `Internal` and have `EnableIPv6`, and carry `Labels`."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    Internal = Added(False)
+    EnableIPv6 = Added(False)
+    Labels = Added(None)
+
+
+class _VolumeLabels(Shape):
+    Labels = Added(None)
+
+
+class VolumeLabels(Change):
+    """Volumes carry `Labels` (`null` when they have none)."""
+
+    endpoint = "volumes.inspect"
+    versioned = False
+    Labels = Added(None)
+
+
+class VolumeListLabels(Change):
+    """Volumes of the volume list carry `Labels` (`null` when they have none)."""
+
+    endpoint = "volumes.list"
+    versioned = False
+    Volumes = Each(_VolumeLabels)
+
+
+class ImageRootFS(Change):
+    """Image inspect describes the image's layers in `RootFS {Type, Layers}`."""
+
+    endpoint = "images.inspect"
+    versioned = False
+    underivable = {"RootFS": "older answers do not list the layers; the image history does"}
+    RootFS = Added({})

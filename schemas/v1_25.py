@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Nested, Removed, Shape
+from normalize_engine.schema import Added, Change, Convert, Each, Nested, Removed, Shape
 
 
 def _security_option(entry: Any) -> Any:
@@ -63,3 +63,127 @@ class InfoExecutionDriver(Change):
 
     endpoint = "system.info"
     ExecutionDriver = Removed()
+
+
+class _MountType(Shape):
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if "Type" in data:
+            return data
+        return {"Type": "volume" if data.get("Name") else "bind", **data}
+
+
+class ContainerMountType(Change):
+    """Each mount of container inspect says its `Type`: `volume` for a named volume, else `bind`."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    Mounts = Each(_MountType)
+
+
+class StatsReadsAndStorage(Change):
+    """Stats carry `preread` (the time of the previous read; Go's zero time for the first), `num_procs`
+    and `storage_stats`."""
+
+    endpoint = "containers.stats"
+    versioned = False
+    underivable = {
+        "preread": "an older answer does not say when the previous read was",
+        "storage_stats": "older answers do not carry storage counters (Windows only)",
+    }
+    preread = Added("0001-01-01T00:00:00Z")
+    num_procs = Added(0)
+    storage_stats = Added({})
+
+
+class ExecInspectPid(Change):
+    """Exec inspect carries the process's `Pid` (`0` when unknown)."""
+
+    endpoint = "exec.inspect"
+    versioned = False
+    underivable = {"Pid": "older answers do not say; `0` is sent"}
+    Pid = Added(0)
+
+
+class InfoIsolation(Change):
+    """`/info` names the default `Isolation` technology (`""` on Linux, where there is no choice)."""
+
+    endpoint = "system.info"
+    versioned = False
+    Isolation = Added("")
+
+
+class NetworkCreated(Change):
+    """Networks say when they were `Created` (Go's zero time when unknown)."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    underivable = {"Created": "older answers do not say when the network was made"}
+    Created = Added("0001-01-01T00:00:00Z")
+
+
+class _VolumeOptions(Shape):
+    Options = Added(None)
+
+
+class VolumeOptions(Change):
+    """Volumes carry the driver `Options` they were made with (`null` when none)."""
+
+    endpoint = "volumes.inspect"
+    versioned = False
+    Options = Added(None)
+
+
+class VolumeListOptions(Change):
+    """Volumes of the volume list carry their driver `Options`."""
+
+    endpoint = "volumes.list"
+    versioned = False
+    Volumes = Each(_VolumeOptions)
+
+
+class _ImageConfigPublishService(Shape):
+    PublishService = Removed()
+
+
+class ImagePublishService(Change):
+    """Image inspect's `Config` no longer has `PublishService` (an experimental field of Docker 1.9)."""
+
+    endpoint = "images.inspect"
+    versioned = False
+    Config = Nested(_ImageConfigPublishService)
+
+
+def _networks_into_task_template(spec: Any) -> Any:
+    if not isinstance(spec, dict) or "Networks" not in spec:
+        return spec
+    out = dict(spec)
+    networks = out.pop("Networks")
+    template = out.get("TaskTemplate")
+    if isinstance(template, dict) and not template.get("Networks") and networks:
+        out["TaskTemplate"] = {**template, "Networks": networks}
+    return out
+
+
+class ServiceSpecNetworks(Change):
+    """A service's networks are in `Spec.TaskTemplate.Networks`; the `Spec.Networks` (and
+    `PreviousSpec.Networks`) that daemons send to older clients move there."""
+
+    endpoint = ("services.list", "services.inspect")
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        spec = _networks_into_task_template(data.get("Spec"))
+        previous = _networks_into_task_template(data.get("PreviousSpec"))
+        if spec is data.get("Spec") and previous is data.get("PreviousSpec"):
+            return data
+        out = {**data, "Spec": spec}
+        if "PreviousSpec" in data:
+            out["PreviousSpec"] = previous
+        return out
+
+
+class ServiceCreateWarnings(Change):
+    """Creating or updating a service answers with `Warnings` (`null` when there are none)."""
+
+    endpoint = ("services.create", "services.update")
+    versioned = False
+    Warnings = Added(None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Nested, Shape
+from normalize_engine.schema import Added, Change, Nested, Shape
 
 
 class _CPUStats(Shape):
@@ -31,3 +31,11 @@ class StatsOnlineCPUs(Change):
     }
     cpu_stats = Nested(_CPUStats)
     precpu_stats = Nested(_CPUStats)
+
+
+class NetworkAttachable(Change):
+    """Networks say whether standalone containers may attach to them (`Attachable`)."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    Attachable = Added(False)

@@ -30,3 +30,11 @@ class BuildImageID(Change):
         "aux": "builds before 1.30 send no `aux` message, and a normaliser that maps each document to one "
         "document cannot add it; read the ID from the `Successfully built` line",
     }
+
+
+class InfoLogPlugins(Change):
+    """`/info` `Plugins` lists the logging drivers in `Log`."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {"Plugins.Log": "older answers do not list the logging drivers"}

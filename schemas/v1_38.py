@@ -1,1 +1,21 @@
 """API 1.38 (Docker 18.06)."""
+
+from __future__ import annotations
+
+from normalize_engine.schema import Added, Change, Nested, Shape
+
+
+class _Interface(Shape):
+    ProtocolScheme = Added("")
+
+
+class _PluginConfig(Shape):
+    Interface = Nested(_Interface)
+
+
+class PluginProtocolScheme(Change):
+    """A plugin's `Config.Interface` names its `ProtocolScheme` (`""` for the default, plain HTTP)."""
+
+    endpoint = ("plugins.list", "plugins.inspect")
+    versioned = False
+    Config = Nested(_PluginConfig)

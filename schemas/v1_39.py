@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert
+from normalize_engine.schema import Added, Change, Convert
 
 
 def _known(value: Any) -> Any:
@@ -17,3 +17,12 @@ class InfoUnknownStrings(Change):
     endpoint = "system.info"
     KernelVersion = Convert(_known)
     OperatingSystem = Convert(_known)
+
+
+class InfoWarnings(Change):
+    """`/info` carries the daemon's `Warnings` (`null` when there are none)."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {"Warnings": "older answers do not carry the daemon's warnings"}
+    Warnings = Added(None)

@@ -1,1 +1,14 @@
 """API 1.40 (Docker 19.03)."""
+
+from __future__ import annotations
+
+from normalize_engine.schema import Added, Change
+
+
+class InfoPidsLimit(Change):
+    """`/info` says whether the kernel supports limiting a container's processes (`PidsLimit`)."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {"PidsLimit": "`false` is assumed: an older answer does not say"}
+    PidsLimit = Added(False)

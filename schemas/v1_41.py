@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change, OmittedWhen
+from normalize_engine.schema import Added, Change, OmittedWhen
 
 
 class InfoOmitEmpty(Change):
@@ -22,3 +22,24 @@ class ServiceStatus(Change):
 
     endpoint = "services.list"
     underivable = {"ServiceStatus": "daemons ignore `status=true` before 1.41; count the tasks instead"}
+
+
+class NetworkConfigFrom(Change):
+    """Networks say whether they are a configuration-only network (`ConfigOnly`) and which one they take
+    their configuration from (`ConfigFrom {Network}`)."""
+
+    endpoint = ("networks.list", "networks.inspect")
+    versioned = False
+    ConfigFrom = Added({"Network": ""})
+    ConfigOnly = Added(False)
+
+
+class InfoCgroupVersion(Change):
+    """`/info` says the `CgroupVersion` and the `OSVersion`."""
+
+    endpoint = "system.info"
+    versioned = False
+    underivable = {
+        "CgroupVersion": "older answers do not say (cgroup v2 support came with Docker 20.10)",
+        "OSVersion": "older answers do not say",
+    }

@@ -8,6 +8,7 @@ from normalize_engine._derive import ZERO_TIME, dedup, short_id
 from normalize_engine.schema import (
     Added,
     Change,
+    Convert,
     Each,
     Nested,
     OmittedWhen,
@@ -124,3 +125,15 @@ class DiskUsageContainerDNSNames(Change):
     endpoint = "system.df"
     versioned = False
     Containers = Each(_ContainerSummary)
+
+
+def _never_automated(value: Any) -> Any:
+    return False if value is True else value
+
+
+class SearchNotAutomated(Change):
+    """Image search results say `is_automated: false` always: Docker Hub's automated builds are gone."""
+
+    endpoint = "images.search"
+    versioned = False
+    is_automated = Convert(_never_automated)

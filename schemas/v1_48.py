@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Each, Nested, Shape, Values
+from normalize_engine.schema import Added, Change, Convert, Each, Nested, Removed, Shape, Values
 
 
 def _null_to_empty(value: Any) -> Any:
@@ -40,10 +40,12 @@ class ContainerGwPriority(Change):
 
 class _ContainerSummary(Shape):
     NetworkSettings = Nested(_NetworkSettings)
+    ImageManifestDescriptor = Removed()
 
 
 class DiskUsageContainerGwPriority(Change):
-    """`/system/df` `Containers` carry `GwPriority` in each network, as the container list does."""
+    """`/system/df` `Containers` carry `GwPriority` in each network, as the container list does, and never
+    `ImageManifestDescriptor` (the daemon strips it there)."""
 
     endpoint = "system.df"
     versioned = False

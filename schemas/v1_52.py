@@ -163,7 +163,7 @@ class _HostConfigKernelMemory(Shape):
     KernelMemoryTCP = Removed()
 
 
-class ContainerKernelMemory(Change):
+class ContainerKernelMemoryRemoved(Change):
     """Container inspect no longer sends `HostConfig.KernelMemory` and `HostConfig.KernelMemoryTCP`
     (kernel memory limits are not supported any more)."""
 
@@ -400,7 +400,7 @@ class DiskUsageSummaries(Change):
 # ---------------------------------------------------------------------------------------------- networks
 
 
-class NetworkListContainers(Change):
+class NetworkListWithoutContainers(Change):
     """Network list items no longer have a `Containers` key (it was always empty since API 1.28)."""
 
     endpoint = "networks.list"

@@ -520,14 +520,16 @@ def fake_daemon(tmp_path: Path) -> Iterator[FakeDaemon]:
 def test_probe_on_a_fake_daemon(capsys: pytest.CaptureFixture[str], fake_daemon: FakeDaemon) -> None:
     image = dict(IMAGES_141[0])
     new_image = ne.normalize([image], "/v1.41/images/json", target="1.43")[0]
+    info_118 = {"Containers": 0}
+    info_143 = {**ne.normalize(info_118, "/v1.18/info", target="1.43"), "NewThing": True}
     fake_daemon.answers = {
         "/version": (200, {"Version": "24.0.9", "ApiVersion": "1.43", "MinAPIVersion": "1.12"}),
         "/v1.18/containers/json?all=1": (200, []),
         "/v1.43/containers/json?all=1": (200, []),
         "/v1.18/images/json": (200, [image]),
         "/v1.43/images/json": (200, [new_image]),
-        "/v1.18/info": (200, {"Containers": 0}),
-        "/v1.43/info": (200, {"Containers": 0, "NewThing": True}),
+        "/v1.18/info": (200, info_118),
+        "/v1.43/info": (200, info_143),
         "/v1.43/networks": (200, []),
         "/v1.18/volumes": (200, {"Volumes": [], "Warnings": None}),
         "/v1.43/volumes": (200, {"Volumes": [], "Warnings": None}),

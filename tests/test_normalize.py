@@ -18,6 +18,7 @@ IMAGE_1_41 = {
     "Size": 1200,
     "SharedSize": -1,
     "Containers": -1,
+    "Labels": None,
     "VirtualSize": 1200,
     "X-Vendor": {"kept": True},
 }
