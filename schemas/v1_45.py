@@ -111,3 +111,43 @@ class ContainerRuntime(Change):
     endpoint = "containers.inspect"
     versioned = False
     HostConfig = Nested(_HostConfigRuntime)
+
+
+def _default_mode(windows: bool) -> Any:
+    def convert(value: Any) -> Any:
+        return ("nat" if windows else "bridge") if value == "default" else value
+
+    return convert
+
+
+class _HostConfigNetworkMode(Shape):
+    NetworkMode = Convert(_default_mode(windows=False))
+
+
+class _WindowsHostConfigNetworkMode(Shape):
+    NetworkMode = Convert(_default_mode(windows=True))
+
+
+class ContainerNetworkModeDefault(Change):
+    """A container on the default network has `HostConfig.NetworkMode: "bridge"` (`"nat"` on Windows)
+    instead of `"default"`, as daemons since Docker 26.1 record it."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        host = data.get("HostConfig")
+        if not isinstance(host, dict) or host.get("NetworkMode") != "default":
+            return data
+        windows = data.get("Platform") == "windows" or data.get("Driver") == "windowsfilter"
+        shape = _WindowsHostConfigNetworkMode if windows else _HostConfigNetworkMode
+        return {**data, "HostConfig": shape.compiled()(host)}
+
+
+class ContainerListNetworkModeDefault(Change):
+    """Container list items on the default network have `HostConfig.NetworkMode: "bridge"` instead of
+    `"default"` (a Windows daemon's list says `"nat"`, which this does not tell apart)."""
+
+    endpoint = "containers.list"
+    versioned = False
+    HostConfig = Nested(_HostConfigNetworkMode)

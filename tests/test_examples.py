@@ -95,3 +95,20 @@ def test_untagged_images_list_empty_tags(daemon: Daemon) -> None:
         i["Id"] for i in ne.normalize(newest.text, exchange.url(newest.version)) if not i["RepoTags"]
     ]
     assert untagged_newest
+
+
+def test_default_network_mode_is_named_bridge_as_newer_daemons_name_it() -> None:
+    """20.10 records `default` for a container on the default network; 26.1 and later record `bridge`."""
+    oldest = min(DAEMONS, key=lambda d: Version(d.api_version))
+    checked = 0
+    for exchange in oldest.exchanges:
+        if not exchange.key.startswith("containers.inspect.") or exchange.newest().status != 200:
+            continue
+        answer = exchange.newest()
+        if answer.json()["HostConfig"]["NetworkMode"] != "default":
+            continue
+        theirs = NEWEST_DAEMON.exchange(exchange.key).newest().json()["HostConfig"]["NetworkMode"]
+        ours = ne.normalize(answer.text, exchange.url(answer.version))
+        assert ours["HostConfig"]["NetworkMode"] == theirs == "bridge"
+        checked += 1
+    assert checked
