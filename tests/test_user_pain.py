@@ -60,7 +60,8 @@ def test_the_containers_own_network_is_always_in_networks() -> None:
         settings = body["NetworkSettings"]
         assert "IPAddress" not in settings and "Gateway" not in settings, where
         mode = body["HostConfig"]["NetworkMode"]
-        if mode.startswith("container:") or (where.endswith(("@1.18", "@1.19", "@1.20")) and mode != "bridge"):
+        old_shape = where.endswith(("@1.18", "@1.19", "@1.20"))  # one network only: the underivable table
+        if mode.startswith("container:") or (old_shape and mode != "bridge"):
             continue
         endpoint = settings["Networks"][mode]
         assert {"IPAddress", "Gateway", "MacAddress", "DNSNames", "Aliases"} <= set(endpoint), where
@@ -74,7 +75,7 @@ def test_aliases_hold_only_what_was_asked_for() -> None:
         if where.endswith(("@1.18", "@1.19", "@1.20")):
             continue
         sid = short_id(body["Id"])
-        for name, endpoint in body["NetworkSettings"]["Networks"].items():
+        for endpoint in body["NetworkSettings"]["Networks"].values():
             assert sid not in (endpoint["Aliases"] or []), where
             assert sid in endpoint["DNSNames"], where
 
