@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.schema import Change
+from normalize_engine.schema import Added, Change, Nested, Shape
 
 # A volume's host path: <data-root>/volumes/<name>/_data
 _VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")
@@ -94,3 +94,15 @@ class ContainerConfigResources(Change):
                     host[new] = value
         config.pop("PortSpecs", None)
         return {**data, "Config": config, "HostConfig": host}
+
+
+class _HostConfigGroupAdd(Shape):
+    GroupAdd = Added(None)
+
+
+class HostConfigGroupAdd(Change):
+    """`HostConfig` carries `GroupAdd` (`null` when the container joins no extra groups)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigGroupAdd)

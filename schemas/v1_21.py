@@ -197,3 +197,18 @@ class InfoServerVersion(Change):
     }
     CPUShares = Added(False)
     CPUSet = Added(False)
+
+
+class _HostConfigMemoryReservation(Shape):
+    MemoryReservation = Added(0)
+    DnsOptions = Added(None)
+    OomScoreAdj = Added(0)
+
+
+class HostConfigMemoryReservation(Change):
+    """`HostConfig` carries `MemoryReservation`, `DnsOptions` and `OomScoreAdj`; an older answer gets what
+    a daemon sends for a container created without them."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigMemoryReservation)

@@ -143,3 +143,25 @@ class VolumeListWarnings(Change):
     endpoint = "volumes.list"
     versioned = False
     Warnings = Added(None)
+
+
+class _HostConfigBlkioDevices(Shape):
+    BlkioWeightDevice = Added(None)
+    BlkioDeviceReadBps = Added(None)
+    BlkioDeviceWriteBps = Added(None)
+    BlkioDeviceReadIOps = Added(None)
+    BlkioDeviceWriteIOps = Added(None)
+
+
+class HostConfigBlkioDevices(Change):
+    """`HostConfig` carries the per-device block I/O limits (`BlkioWeightDevice`, `BlkioDeviceReadBps`,
+    `BlkioDeviceWriteBps`, `BlkioDeviceReadIOps`, `BlkioDeviceWriteIOps`; `null` when unset) and
+    `ShmSize`."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    underivable = {
+        "HostConfig.ShmSize": "the size of /dev/shm is the daemon's default (64 MiB unless "
+        "configured), which an older answer does not say",
+    }
+    HostConfig = Nested(_HostConfigBlkioDevices)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import state_from_status_text
-from normalize_engine.schema import Added, Change, Each, Removed, Shape
+from normalize_engine.schema import Added, Change, Each, Nested, Removed, Shape
 
 
 class InfoInitPath(Change):
@@ -94,3 +94,15 @@ class ImageRootFS(Change):
     versioned = False
     underivable = {"RootFS": "older answers do not list the layers; the image history does"}
     RootFS = Added({})
+
+
+class _HostConfigPidsLimit(Shape):
+    PidsLimit = Added(None)
+
+
+class HostConfigPidsLimit(Change):
+    """`HostConfig` carries `PidsLimit` (`null` when the container has no limit)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigPidsLimit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Each, Shape
+from normalize_engine.schema import Added, Change, Each, Nested, Shape
 
 
 class InfoSecurityOptionsAdded(Change):
@@ -54,3 +54,18 @@ class SearchIsAutomated(Change):
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         return _automated(data)
+
+
+class _HostConfigIOLimits(Shape):
+    IOMaximumBandwidth = Added(0)
+    IOMaximumIOps = Added(0)
+    CpuPercent = Added(0)
+
+
+class HostConfigIOLimits(Change):
+    """`HostConfig` carries `IOMaximumBandwidth`, `IOMaximumIOps` and `CpuPercent` (Windows limits, `0`
+    elsewhere)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigIOLimits)

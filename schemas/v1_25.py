@@ -187,3 +187,20 @@ class ServiceCreateWarnings(Change):
     endpoint = ("services.create", "services.update")
     versioned = False
     Warnings = Added(None)
+
+
+class _HostConfigCpuRealtime(Shape):
+    AutoRemove = Added(False)
+    NanoCpus = Added(0)
+    CpuCount = Added(0)
+    CpuRealtimePeriod = Added(0)
+    CpuRealtimeRuntime = Added(0)
+
+
+class HostConfigCpuRealtime(Change):
+    """`HostConfig` carries `AutoRemove`, `NanoCpus`, `CpuCount`, `CpuRealtimePeriod` and
+    `CpuRealtimeRuntime`; an older answer gets what a daemon sends for a container created without them."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigCpuRealtime)

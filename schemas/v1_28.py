@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert
+from normalize_engine.schema import Added, Change, Convert, Nested, Shape
 
 
 def _emptied(value: Any) -> Any:
@@ -17,3 +17,15 @@ class NetworkListContainers(Change):
 
     endpoint = "networks.list"
     Containers = Convert(_emptied)
+
+
+class _HostConfigDeviceCgroupRules(Shape):
+    DeviceCgroupRules = Added(None)
+
+
+class HostConfigDeviceCgroupRules(Change):
+    """`HostConfig` carries `DeviceCgroupRules` (`null` when there are none)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigDeviceCgroupRules)

@@ -19,3 +19,16 @@ class PluginProtocolScheme(Change):
     endpoint = ("plugins.list", "plugins.inspect")
     versioned = False
     Config = Nested(_PluginConfig)
+
+
+class HostConfigMaskedPaths(Change):
+    """`HostConfig` lists the `MaskedPaths` and `ReadonlyPaths` of the container's /proc."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    underivable = {
+        "HostConfig.MaskedPaths": "the daemon's default list, which differs between releases, is "
+        "not in an older answer",
+        "HostConfig.ReadonlyPaths": "the daemon's default list, which differs between releases, is "
+        "not in an older answer",
+    }

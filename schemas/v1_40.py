@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change
+from normalize_engine.schema import Added, Change, Nested, Shape
 
 
 class InfoPidsLimit(Change):
@@ -12,3 +12,16 @@ class InfoPidsLimit(Change):
     versioned = False
     underivable = {"PidsLimit": "`false` is assumed: an older answer does not say"}
     PidsLimit = Added(False)
+
+
+class _HostConfigDeviceRequests(Shape):
+    DeviceRequests = Added(None)
+
+
+class HostConfigDeviceRequests(Change):
+    """`HostConfig` carries `DeviceRequests` (`null` when the container asks for no GPUs or other
+    devices)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    HostConfig = Nested(_HostConfigDeviceRequests)

@@ -43,3 +43,14 @@ class InfoCgroupVersion(Change):
         "CgroupVersion": "older answers do not say (cgroup v2 support came with Docker 20.10)",
         "OSVersion": "older answers do not say",
     }
+
+
+class HostConfigCgroupnsMode(Change):
+    """`HostConfig` says the container's `CgroupnsMode` (`host` or `private`)."""
+
+    endpoint = "containers.inspect"
+    versioned = False
+    underivable = {
+        "HostConfig.CgroupnsMode": "the daemon's default (`host` on cgroup v1, `private` on "
+        "cgroup v2) is not in an older answer",
+    }

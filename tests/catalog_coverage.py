@@ -27,7 +27,9 @@ COVERAGE: dict[str, str] = {
     "C17": "ContainerMountType",
     "C18": NOTHING + "a new value of State.Status, which old daemons never reach",
     "C19": "ContainerPlatform",
-    "C20": "TODO: zero values for the HostConfig fields each version added (a long list, from the specs)",
+    "C20": "HostConfigCpuAndBlkio, HostConfigGroupAdd, HostConfigMemoryReservation, HostConfigBlkioDevices, "
+    "HostConfigPidsLimit, HostConfigIOLimits, HostConfigCpuRealtime, HostConfigDeviceCgroupRules, "
+    "HostConfigMaskedPaths, HostConfigDeviceRequests, HostConfigCgroupnsMode",
     "C21": NOTHING + "the Config fields added here are omitted when empty, as old answers are",
     "C22": NOTHING + "HostConfig.Capabilities was only ever sent by 19.03 daemons for containers given it",
     "C23": "ContainerKernelMemory, ContainerKernelMemoryRemoved",

@@ -334,6 +334,38 @@ EXAMPLES: dict[str, Example] = {
         lambda: replaced(real("images.inspect.untagged"), RepoTags=None, RepoDigests=None),
         lambda: real("images.inspect.untagged"),
     ),
+    **{
+        name: (
+            lambda keys=keys: {
+                **real("containers.inspect.created"),
+                "HostConfig": without(real("containers.inspect.created")["HostConfig"], *keys),
+            },
+            lambda: real("containers.inspect.created"),  # a container made without them: the same values
+        )
+        for name, keys in {
+            "HostConfigCpuAndBlkio": ("CpuPeriod", "CpuQuota", "CpusetMems", "BlkioWeight", "OomKillDisable"),
+            "HostConfigGroupAdd": ("GroupAdd",),
+            "HostConfigMemoryReservation": ("MemoryReservation", "DnsOptions", "OomScoreAdj"),
+            "HostConfigBlkioDevices": (
+                "BlkioWeightDevice",
+                "BlkioDeviceReadBps",
+                "BlkioDeviceWriteBps",
+                "BlkioDeviceReadIOps",
+                "BlkioDeviceWriteIOps",
+            ),
+            "HostConfigPidsLimit": ("PidsLimit",),
+            "HostConfigIOLimits": ("IOMaximumBandwidth", "IOMaximumIOps", "CpuPercent"),
+            "HostConfigCpuRealtime": (
+                "AutoRemove",
+                "NanoCpus",
+                "CpuCount",
+                "CpuRealtimePeriod",
+                "CpuRealtimeRuntime",
+            ),
+            "HostConfigDeviceCgroupRules": ("DeviceCgroupRules",),
+            "HostConfigDeviceRequests": ("DeviceRequests",),
+        }.items()
+    },
     # By hand: nothing recorded has these endpoints with content (search needs a registry, no plugin is
     # installed, service creation answers were not recorded).
     "SearchIsAutomated": (
