@@ -205,7 +205,8 @@ COVERAGE: dict[str, str] = {
     "SW2": "ServiceCreateWarnings",
     "SW3": NOTHING + "fields omitted when unused, in every version",
     "SW4": NOTHING + "fields sent only when asked for, or only for the new job modes",
-    "SW5": "TODO: zero values for the ContainerSpec/TaskTemplate fields each version added",
+    "SW5": NOTHING + "a service's spec is echoed back as it was given: fields added to ContainerSpec and "
+    "TaskTemplate are omitted unless the service was created with them, in every version",
     "M1": "WaitError",
     "M2": NOTHING + "IdentityToken is omitted when empty",
     "M3": NOTHING + "documented but never sent by any daemon",
