@@ -8,7 +8,10 @@ What a response is gets decided from the request (method, path, ``stream`` flag)
   multiplexed stream types are returned as they are, never read;
 - error answers (``>= 400``) of JSON and stream endpoints get a ``{"message": ...}`` body, wording kept;
 - JSON answers get their body replaced (``_content``, ``Content-Length`` fixed); they are read at once even
-  when the caller asked for ``stream=True``, since one document cannot be normalised in pieces;
+  when the caller asked for ``stream=True``, since one document cannot be normalised in pieces. The
+  adapter decoded the body to normalise it, so the first ``response.json()`` without arguments returns that
+  document instead of decoding the new body again (see :class:`_NormalisedResponse`); later calls, and
+  calls with arguments, decode the body as requests does and return a new object each time;
 - JSON streams asked for with ``stream=True`` get a :class:`StreamingRaw` in place of ``response.raw``: it
   reads the real one lazily and gives one normalised document per pseudo-chunk, keeping the urllib3 and
   http.client internals that docker-py reads (``raw._fp.chunked``, ``raw._fp.chunk_left``,
@@ -22,11 +25,12 @@ newline-delimited JSON too, labelled ``application/x-ndjson``; every other ``Con
 from __future__ import annotations
 
 import collections
+import copyreg
 import json
 import logging
 import warnings
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, SupportsIndex
 
 from packaging.version import Version
 from requests import PreparedRequest, Response
@@ -49,8 +53,37 @@ _NDJSON = "application/x-ndjson"
 _READ_SIZE = 64 * 1024
 
 
+# JSON of decoded JSON holds no cycles: the encoder need not look for them (a cycle would end in a
+# RecursionError, which fails open like any other error).
+_ASCII_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_UTF8_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, ensure_ascii=False)
+
+
 def _dumps(document: Any) -> bytes:
-    return json.dumps(document, separators=(",", ":")).encode()
+    """Compact JSON, ASCII only (``\\u`` escapes): right whatever charset the answer's headers claim."""
+    return _ASCII_ENCODER.encode(document).encode()
+
+
+def _dumps_utf8(document: Any) -> bytes:
+    """Compact JSON as UTF-8 (for answers read as UTF-8); ASCII escapes when a string cannot be UTF-8 (a
+    lone surrogate that came in as ``"\\ud800"``)."""
+    try:
+        return _UTF8_ENCODER.encode(document).encode()
+    except UnicodeEncodeError:
+        return _dumps(document)
+
+
+def _reads_utf8(response: Response) -> bool:
+    """Whether requests decodes the body of ``response`` as UTF-8 (``.text`` uses ``response.encoding``, which
+    is ``utf-8`` for ``application/json``; ``text/plain`` without a charset is ``ISO-8859-1``)."""
+    encoding = response.encoding
+    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _encoder_for(response: Response) -> Callable[[Any], bytes]:
+    """How to encode a new body of ``response``: as UTF-8 when its readers decode it as UTF-8, else as
+    ASCII, which every charset reads the same."""
+    return _dumps_utf8 if _reads_utf8(response) else _dumps
 
 
 def _media_type(response: Response) -> str:
@@ -68,9 +101,12 @@ class _Converter:
     Items are ``bytes`` frames, or an exception to raise when the reader reaches it (strict mode).
     """
 
-    def __init__(self, plan: Plan, adapter: NormalizingAdapter) -> None:
+    def __init__(
+        self, plan: Plan, adapter: NormalizingAdapter, dumps: Callable[[Any], bytes] = _dumps
+    ) -> None:
         self._plan = plan
         self._adapter = adapter
+        self._dumps = dumps
         self._splitter = StreamSplitter()
         self._passthrough = False
         self._dead = False
@@ -126,7 +162,7 @@ class _Converter:
             return text.encode() + b"\n"
         if (new is document or new == document) and "\n" not in text:
             return text.encode() + b"\n"
-        return _dumps(new) + b"\n"
+        return self._dumps(new) + b"\n"
 
 
 # ------------------------------------------------------------------------------------------ raw proxy
@@ -327,6 +363,39 @@ class StreamingRaw:
         return f"<StreamingRaw over {self._raw!r}>"
 
 
+# ------------------------------------------------------------------------------------------ json()
+
+
+class _NormalisedResponse(Response):
+    """A plain ``requests.Response`` whose first ``json()`` returns the document the adapter decoded.
+
+    The adapter decodes a JSON answer to normalise it; the class of the response (only ever an exact
+    ``requests.Response``) is switched to this one, and the document held in ``_ne_json`` with the body it
+    was written as. The first ``json()`` without arguments takes it, as long as ``_content`` is still that
+    body; every other call (with arguments, a second call, a replaced ``_content``) is requests' own, which
+    decodes the body and returns a new object. Callers get what requests would give them, and no two calls
+    share an object. The document lives in the instance's ``__dict__``: no reference cycle. Copies and
+    pickles are of a plain ``Response`` (requests' own state, nothing of this class).
+    """
+
+    def json(self, **kwargs: Any) -> Any:
+        held = self.__dict__.pop("_ne_json", None)  # dict.pop is atomic: one thread gets the document
+        if held is not None and not kwargs and held[0] is self._content:
+            return held[1]
+        return super().json(**kwargs)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        return (copyreg._reconstructor, (Response, object, None), self.__getstate__())  # type: ignore[attr-defined]
+
+
+def _hand_over(response: Response, body: bytes, document: Any) -> None:
+    """Let the first ``response.json()`` return ``document``, the decoded form of ``body`` (the new
+    ``_content``), instead of decoding ``body`` again."""
+    if type(response) is Response or type(response) is _NormalisedResponse:
+        response.__class__ = _NormalisedResponse
+        response.__dict__["_ne_json"] = (body, document)
+
+
 # ------------------------------------------------------------------------------------------ adapter
 
 
@@ -493,8 +562,9 @@ class NormalizingAdapter(BaseAdapter):
     def _replace(response: Response, body: bytes) -> None:
         response._content = body
         response._content_consumed = True
-        if "Content-Length" in response.headers:
-            response.headers["Content-Length"] = str(len(body))
+        headers = response.headers
+        if "Content-Length" in headers:
+            headers["Content-Length"] = str(len(body))
 
     def _error(self, response: Response, plan: Plan) -> Response:
         content = response.content
@@ -522,21 +592,28 @@ class NormalizingAdapter(BaseAdapter):
         try:
             data = decode(content)
             new = plan.apply(data)
-            if new is data or new == data:
-                return response
-            body = _dumps(new)
+            utf8 = _reads_utf8(response)
+            unchanged = new is data or new == data
+            body = content if unchanged else (_dumps_utf8 if utf8 else _dumps)(new)
         except Exception as exc:
             self._raise_or_warn(plan.method, plan.path, "body", exc)
             return response
-        logger.debug("%s %s: normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target)
-        self._replace(response, body)
+        if body is not content:
+            logger.debug(
+                "%s %s: normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target
+            )
+            self._replace(response, body)
+        # What requests' json() would decode from the body is the document (the original body, kept, is
+        # the same document only when requests reads it as UTF-8, as decode() did, or it is ASCII).
+        if (type(new) is dict or type(new) is list) and (body is not content or utf8 or content.isascii()):
+            _hand_over(response, body, new)
         return response
 
     def _buffered_stream(self, response: Response, plan: Plan, seq: bool) -> Response:
         content = response.content
         if not content:
             return response
-        converter = _Converter(plan, self)
+        converter = _Converter(plan, self, _encoder_for(response))
         items = converter.feed(content) + converter.finish()
         for item in items:
             if isinstance(item, NormalizeError):
@@ -552,7 +629,7 @@ class NormalizingAdapter(BaseAdapter):
         return response
 
     def _stream(self, response: Response, plan: Plan, seq: bool) -> Response:
-        response.raw = StreamingRaw(response.raw, _Converter(plan, self))
+        response.raw = StreamingRaw(response.raw, _Converter(plan, self, _encoder_for(response)))
         for header in ("Content-Length", "Content-Encoding"):
             if header in response.headers:
                 del response.headers[header]

@@ -5,13 +5,20 @@ change, oldest first). Running them one after the other costs one pass, and one 
 touch, per change. :func:`fuse` turns a sequence of shapes into one plain Python function, generated once
 per (endpoint, source, target) and cached:
 
-- the declarative fields of consecutive changes are merged into one pass: ``migrate()`` hooks are the only
+- the declarative fields of consecutive changes are merged into one pass: ``migrate()`` hooks are
   barriers, since a hook may read anything. Fields of one pass touch one key each, so they may be grouped
   by key; ``Nested``/``Each``/``Values`` of the same key merge into one descent whose shape is the fusion of
   theirs, so a nested object touched by several changes is copied once;
+- a ``Derived`` field writes one key but reads others (its ``reads``). It runs before the other fields of
+  its change (marshmallow hands every field the input of its schema), in its key's group, so after the
+  earlier changes' fields of that key. It must see the keys it reads as the earlier changes left them and
+  before any later field changes them: when a field earlier in the pass touched one of them (or when
+  ``reads`` is not given: it may read anything), it starts a new pass, a barrier; otherwise the keys it
+  reads have no group yet in the pass, so their groups, made later, run after it;
 - every field kind gets straight-line code (``if "VirtualSize" in obj: ...``) instead of a call through
   the field object, and an object is copied only when something in it changes, at most once per pass;
-- a field whose class is not one of the built-in ones goes through its own ``upgrade()``/``absent()``.
+- several fields on one key run one after the other, each inline; a field whose class is not one of the
+  built-in ones goes through its own ``upgrade()``/``absent()``.
 
 The generated code keeps the semantics of running the changes' compiled forms one after the other, which
 the test suite checks against marshmallow's ``Schema.load`` (:func:`run_reference`) on every recorded answer.
@@ -31,6 +38,7 @@ from .schema import (
     MISSING,
     Added,
     Convert,
+    Derived,
     Each,
     Nested,
     OmittedWhen,
@@ -95,7 +103,7 @@ def _values(apply: Step, value: Any) -> Any:
 
 
 def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
-    """Several fields on one key, one after the other; ``MISSING`` in and out means an absent key."""
+    """Custom fields on one key, one after the other; ``MISSING`` in and out means an absent key."""
     for fld in fields:
         value = fld.absent() if value is MISSING else fld.upgrade(value)
     return value
@@ -127,15 +135,24 @@ def _hook(shape: type[Shape]) -> Step | None:
 
 
 def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, list[_ChangeField]]]]:
-    """Group the shapes into passes: a hook (or None), then the fields of every shape up to the next hook,
-    by key, each key's fields in order."""
+    """Group the shapes into passes: a hook (or None), then the fields of every shape up to the next barrier
+    (a hook, or a ``Derived`` field that must see keys an earlier field of the pass touched), by key, each
+    key's fields in order; the ``Derived`` fields of a shape come before its other fields."""
     passes: list[tuple[Step | None, dict[str, list[_ChangeField]]]] = []
     for shape in shapes:
         hook = _hook(shape)
         if hook is not None or not passes:
             passes.append((hook, {}))
-        by_key = passes[-1][1]
-        for key, fld in shape.declared():
+        declared = shape.declared()
+        derived = [(key, fld) for key, fld in declared if isinstance(fld, Derived)]
+        if derived:
+            declared = derived + [(key, fld) for key, fld in declared if not isinstance(fld, Derived)]
+        for key, fld in declared:
+            by_key = passes[-1][1]
+            barrier = isinstance(fld, Derived) and (fld.reads is None or not fld.reads.isdisjoint(by_key))
+            if barrier and by_key:
+                passes.append((None, {}))
+                by_key = passes[-1][1]
             by_key.setdefault(key, []).append(fld)
     return passes
 
@@ -207,36 +224,40 @@ def _emit_shape(
 def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, depth: int, ind: int) -> None:
     """The code of one key's fields, in one pass over the object in ``var``."""
     k = repr(key)
-    if len(ops) == 1 and isinstance(ops[0], tuple):
-        kind, shapes = ops[0]
+    if len(ops) > 1:
+        # Runs of fields go through a local value, written back once (and not at all when they cancel
+        # out, e.g. a key removed and added back with its value); a Derived field reads the object, so
+        # the runs before it are written back first.
+        for is_derived, run_ in itertools.groupby(ops, key=lambda op: type(op) is Derived):
+            items = list(run_)
+            if is_derived or len(items) == 1:
+                for op in items:
+                    _emit_field(w, key, [op], var, owned, depth, ind)
+            else:
+                _emit_value_run(w, k, items, var, owned, depth, ind)
+        return
+    op = ops[0]
+    if isinstance(op, tuple):
+        kind, shapes = op
         _emit_descent(w, kind, shapes, k, var, owned, depth + 1, ind)
         return
-    op = ops[0] if len(ops) == 1 else None
     if type(op) is Removed:
         w.add(ind, f"if {k} in {var}:\n{_own(var, owned, 1)}    del {var}[{k}]")
         return
     if type(op) is Added:
-        default = op.default
-        if default == [] and type(default) is list:
-            value = "[]"
-        elif default == {} and type(default) is dict:
-            value = "{}"
-        elif isinstance(default, dict | list):
-            value = f"deepcopy({w.const(default)})"
-        else:
-            value = w.const(default)
+        value = _default(w, op.default)
         w.add(ind, f"if {k} not in {var}:\n{_own(var, owned, 1)}    {var}[{k}] = {value}")
         return
     if type(op) is OmittedWhen:
-        tests = []
-        for empty in op.empties:
-            if empty is None:
-                tests.append("v is None")
-            else:
-                tests.append(f"(type(v) is {w.const(type(empty), 't')} and v == {w.const(empty)})")
-        if tests:
-            w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {' or '.join(tests)}:")
+        test = _empty_test(w, op, "v")
+        if test:
+            w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {test}:")
             w.add(ind, f"{_own(var, owned, 2)}        del {var}[{k}]")
+        return
+    if type(op) is Derived:
+        derive = w.const(op.derive, "derive")
+        w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
+        w.add(ind + 2, f"{_own(var, owned, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
         convert = w.const(op.convert, "conv")
@@ -246,30 +267,88 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
             "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
         )
         w.add(ind, _own(var, owned, 2))
-        w.add(ind + 2, _set_or_delete(var, k))
+        w.add(ind + 2, _set_or_delete(var, k, "new"))
         return
-    # Anything else (a custom field class, several fields on one key): through the field objects.
-    fields: list[_ChangeField] = []
-    for item in ops:
-        if isinstance(item, tuple):
-            kind, shapes = item
-            fields.extend(kind(shape) for shape in shapes)
+    # Anything else (a custom field class): through the field object.
+    _emit_value_run(w, k, ops, var, owned, depth, ind)
+
+
+def _default(w: _Writer, default: Any) -> str:
+    """An expression for a new copy of ``default`` (shared when immutable)."""
+    if default == [] and type(default) is list:
+        return "[]"
+    if default == {} and type(default) is dict:
+        return "{}"
+    if isinstance(default, dict | list):
+        return f"deepcopy({w.const(default)})"
+    return w.const(default)
+
+
+def _empty_test(w: _Writer, op: OmittedWhen, v: str) -> str:
+    tests = []
+    for empty in op.empties:
+        if empty is None:
+            tests.append(f"{v} is None")
         else:
-            fields.append(item)
-    chain_ = w.const(tuple(fields), "fields")
-    w.add(ind, f"old = {var}.get({k}, MISSING)\nnew = _slot({chain_}, old)\nif not _unchanged(new, old):")
+            tests.append(f"(type({v}) is {w.const(type(empty), 't')} and {v} == {w.const(empty)})")
+    return " or ".join(tests)
+
+
+_BUILTIN = frozenset({Removed, Added, OmittedWhen, Convert})
+
+
+def _is_custom(op: Any) -> bool:
+    return not isinstance(op, tuple) and type(op) not in _BUILTIN
+
+
+def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, depth: int, ind: int) -> None:
+    """Fields on one key (no ``Derived`` among them) carried through on a local value, ``MISSING`` for an
+    absent key, and written back once if it changed."""
+    x, x0 = f"x{depth}", f"x{depth}o"
+    w.add(ind, f"{x0} = {x} = {var}.get({k}, MISSING)")
+    for custom, run_ in itertools.groupby(
+        ops, key=lambda op: not isinstance(op, tuple) and type(op) not in _BUILTIN
+    ):
+        items = list(run_)
+        if custom:
+            w.add(ind, f"{x} = _slot({w.const(tuple(items), 'fields')}, {x})")
+            continue
+        for op in items:
+            if isinstance(op, tuple):
+                kind, shapes = op
+                _emit_descent(w, kind, shapes, k, var, owned, depth + 1, ind, into=x)
+            elif type(op) is Removed:
+                w.add(ind, f"{x} = MISSING")
+            elif type(op) is Added:
+                w.add(ind, f"if {x} is MISSING:\n    {x} = {_default(w, op.default)}")
+            elif type(op) is OmittedWhen:
+                test = _empty_test(w, op, x)
+                if test:
+                    w.add(ind, f"if {x} is not MISSING and ({test}):\n    {x} = MISSING")
+            else:  # Convert
+                w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, 'conv')}({x})")
+    w.add(ind, f"if not _unchanged({x}, {x0}):")
     w.add(ind, _own(var, owned, 1))
-    w.add(ind + 1, _set_or_delete(var, k))
+    w.add(ind + 1, _set_or_delete(var, k, x))
 
 
-def _set_or_delete(var: str, k: str) -> str:
-    return f"if new is MISSING:\n    del {var}[{k}]\nelse:\n    {var}[{k}] = new"
+def _set_or_delete(var: str, k: str, new: str) -> str:
+    return f"if {new} is MISSING:\n    del {var}[{k}]\nelse:\n    {var}[{k}] = {new}"
 
 
 def _emit_descent(
-    w: _Writer, kind: type, shapes: tuple[type[Shape], ...], k: str, var: str, owned: str, d: int, ind: int
+    w: _Writer,
+    kind: type,
+    shapes: tuple[type[Shape], ...],
+    k: str,
+    var: str,
+    owned: str,
+    d: int,
+    ind: int,
+    into: str | None = None,
 ) -> None:
-    """A ``Nested``, ``Each`` or ``Values`` descent into ``var[k]``, inlined down to a few levels."""
+    """A ``Nested``, ``Each`` or ``Values`` descent into ``var[k]``, inlined down to a few levels; with
+    ``into``, into the value of that local variable instead (``MISSING``: absent), which gets the result."""
     o, r, ow, lst, out, i = f"o{d}", f"r{d}", f"w{d}", f"l{d}", f"out{d}", f"i{d}"
     if d > _MAX_INLINE_DEPTH:
         apply = w.const(fuse(shapes), "f")
@@ -282,10 +361,19 @@ def _emit_descent(
         def body(at: int) -> None:
             _emit_shape(w, shapes, o, ow, d, at)
 
+    def get(x: str) -> str:
+        if into is None:
+            return f"if {k} in {var}:\n    {x} = {var}[{k}]"
+        return f"if {into} is not MISSING:\n    {x} = {into}"
+
+    def put(x: str) -> str:
+        return f"{_own(var, owned, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
+
     if kind is Nested:
-        w.add(ind, f"if {k} in {var}:\n    {o} = {r} = {var}[{k}]\n    if {o} is not None:")
+        w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
         body(ind + 2)
-        w.add(ind + 2, f"if {o} is not {r}:\n{_own(var, owned, 1)}    {var}[{k}] = {o}")
+        w.add(ind + 2, f"if {o} is not {r}:")
+        w.add(ind + 3, put(o))
         return
     if kind is Each:
         check = f'if type({lst}) is not list:\n    raise ShapeError("an array", {lst})'
@@ -295,7 +383,7 @@ def _emit_descent(
         check = f'if type({lst}) is not dict:\n    raise ShapeError("an object", {lst})'
         loop, where = f"for {i}, {o} in {lst}.items():", f'f"[{{{i}!r}}]"'
         copy_ = "dict"
-    w.add(ind, f"if {k} in {var}:\n    {lst} = {var}[{k}]\n    if {lst} is not None:")
+    w.add(ind, get(lst) + f"\n    if {lst} is not None:")
     w.add(
         ind + 2,
         f"{check}\n{out} = None\n{loop}\n    if {o} is None:\n        continue\n    {r} = {o}\n    try:",
@@ -306,7 +394,8 @@ def _emit_descent(
         ind + 3,
         f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {copy_}({lst})\n    {out}[{i}] = {o}",
     )
-    w.add(ind + 2, f"if {out} is not None:\n{_own(var, owned, 1)}    {var}[{k}] = {out}")
+    w.add(ind + 2, f"if {out} is not None:")
+    w.add(ind + 3, put(out))
 
 
 def _generate(shapes: tuple[type[Shape], ...]) -> Step:

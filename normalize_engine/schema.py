@@ -14,7 +14,16 @@ The declarative fields cover the common cases::
         endpoint = "images.list"
         VirtualSize = Removed()
 
-and ``migrate()`` is the escape hatch for everything else (derivations that read several fields)::
+A key derived from other keys of the object it is in is a :class:`Derived` field, which names what it
+reads::
+
+    class ContainerListHealth(Change):
+        '''Container list items carry `Health`, read from their `Status` text.'''
+
+        endpoint = "containers.list"
+        Health = Derived(_health_from_status, reads=("Status",))
+
+and ``migrate()`` is the escape hatch for everything else (derivations that change several keys)::
 
     class ContainerDNSNames(Change):
         '''`DNSNames` is derived as the daemon builds it.'''
@@ -31,9 +40,25 @@ Every change is two things at once:
 - a plan compiled once into plain Python (:meth:`Shape.compiled`), which is what ``normalize()`` runs:
   marshmallow's per-field machinery would cost several times ``json.loads`` on every API call.
 
-Rules for ``migrate()`` and custom fields: look at the shape you are given, not at the version you were told
-(some daemons send new shapes to old API versions), be idempotent (a new shape passes unchanged), and never
-mutate the input: copy what you change (``dict(data)``), share the rest.
+Rules for ``migrate()``, ``Derived`` functions and custom fields: look at the shape you are given, not at
+the version you were told (some daemons send new shapes to old API versions), be idempotent (a new shape
+passes unchanged), and never mutate the input: copy what you change (``dict(data)``), share the rest.
+
+How the fields of one change and of consecutive changes run (the reference is marshmallow's ``load``, one
+change after the other; the compiled chains fuse consecutive changes into one pass over each object, see
+``normalize_engine._chain``):
+
+- ``migrate()`` runs first, on the object as the changes before left it; it is a barrier: the fields
+  before it and after it never share a pass.
+- Every other field but ``Derived`` reads and writes its own key only, so the fields of consecutive changes
+  can run grouped by key in one pass: the result is the same as running them change after change.
+- A ``Derived`` field reads other keys of its object: it sees them as the changes before its own left them,
+  and before the other fields of its own change (marshmallow hands every field the input of its schema).
+  In a fused pass it runs before the fields of its own change; it is a barrier (it starts a new pass) only
+  when an earlier field of the same pass touched one of the keys it ``reads``, and always when ``reads`` is
+  not given. Two ``Derived`` fields of one change cannot see each other's key: a field without ``reads``
+  must be the only ``Derived`` one of its change, and ``reads`` may not name the key of another
+  ``Derived`` field of the same change (:meth:`Shape.declared` refuses both).
 """
 
 from __future__ import annotations
@@ -51,6 +76,7 @@ __all__ = [
     "Added",
     "Change",
     "Convert",
+    "Derived",
     "Each",
     "Nested",
     "OmittedWhen",
@@ -213,6 +239,49 @@ class Convert(_ChangeField):
         return self.convert(value)
 
 
+class Derived(_ChangeField):
+    """The key is new, derived from the object it is in: an object without it gets ``derive(obj)``
+    (``MISSING`` leaves it absent); an object that has it keeps its value.
+
+    :param derive: ``obj -> value``; must not mutate ``obj``, and must return a new value or an immutable one
+        (it may share parts of ``obj``, as ``migrate()`` may). It sees ``obj`` as the changes before its own
+        left it.
+    :param reads: the keys of ``obj`` that ``derive`` reads. With it, the derivation runs in the pass of the
+        fields around it unless an earlier field of that pass touched one of these keys; without it, it
+        always starts a pass of its own (it may read anything).
+    """
+
+    verb = "added"
+
+    def __init__(
+        self,
+        derive: Callable[[dict[str, Any]], Any],
+        *,
+        reads: tuple[str, ...] | list[str] | None = None,
+        doc: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(doc, **kwargs)
+        if isinstance(reads, str):
+            raise TypeError(f"Derived(reads=...) takes a tuple of keys, not the string {reads!r}")
+        self.derive = derive
+        self.reads: frozenset[str] | None = None if reads is None else frozenset(reads)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        # marshmallow hands every field the mapping being loaded (the input of this schema) as ``data``.
+        if value is not missing:
+            return value
+        try:
+            return self.derive(data)
+        except ShapeError as exc:
+            raise ValidationError(exc.describe()) from exc
+
+    def describe(self) -> str:
+        if self.reads:
+            return f"added, derived from {', '.join(f'`{k}`' for k in sorted(self.reads))}"
+        return "added, derived from the object"
+
+
 class _Container(_ChangeField):
     verb = "nested"
 
@@ -332,15 +401,30 @@ class Shape(Schema):
 
     @classmethod
     def declared(cls) -> list[tuple[str, _ChangeField]]:
-        """The declared change fields, as ``(key, field)`` in declaration order."""
+        """The declared change fields, as ``(key, field)`` in declaration order.
+
+        :raises TypeError: a field is not one of this module's, or two ``Derived`` fields could see each
+            other's key (see the module's docstring).
+        """
         out = []
         for name, fld in cls._declared_fields.items():
             if not isinstance(fld, _ChangeField):
                 raise TypeError(
                     f"{cls.__qualname__}.{name}: declare fields with normalize_engine.schema's field types "
-                    f"(Removed, Added, Convert, OmittedWhen, Nested, Each, Values), not {type(fld).__name__}"
+                    "(Removed, Added, Derived, Convert, OmittedWhen, Nested, Each, Values), not "
+                    f"{type(fld).__name__}"
                 )
             out.append((fld.data_key or name, fld))
+        derived = [(key, fld) for key, fld in out if isinstance(fld, Derived)]
+        for key, fld in derived:
+            others = {k for k, f in derived if f is not fld}
+            if others and (fld.reads is None or fld.reads & others):
+                seen = sorted(others) if fld.reads is None else sorted(fld.reads & others)
+                raise TypeError(
+                    f"{cls.__qualname__}.{key}: a Derived field may read {', '.join(seen)}, which another "
+                    "Derived field of the same change adds; marshmallow would show it the key as it was "
+                    "before the change: declare the two in consecutive changes, or give `reads` without it"
+                )
         return out
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import http.client
 import io
 import json
@@ -667,3 +668,135 @@ def test_the_splitter_waits_for_bare_numbers_and_concatenated_documents() -> Non
     assert list(splitter.feed(b"}")) == [('{"b":2}', {"b": 2})]
     assert list(splitter.feed(b"12")) == list(splitter.feed(b"3")) == []  # a number may go on
     assert list(splitter.finish()) == [("123", 123)]
+
+
+# ------------------------------------------------------------------------------------------ json() and bytes
+
+OLD_CONTAINER = {
+    "Id": HEX,
+    "Name": "/café",
+    "Config": {"Hostname": "h", "Labels": {"émoji": "☃"}, "MacAddress": ""},
+    "HostConfig": {"NetworkMode": "default", "KernelMemory": 0},
+    "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.2"}}},
+}
+INSPECT = "/v1.41/containers/" + HEX + "/json"
+
+
+def _inspect_answer(body: bytes, content_type: str = "application/json") -> None:
+    headers = {"Content-Length": str(len(body))}
+    responses.get(f"{BASE}{INSPECT}", body=body, content_type=content_type, headers=headers)
+
+
+@responses.activate
+def test_the_first_json_call_gets_the_normalised_document_later_calls_a_fresh_one(
+    session: requests.Session,
+) -> None:
+    _inspect_answer(json.dumps(OLD_CONTAINER).encode())
+    expected = ne.normalize(OLD_CONTAINER, INSPECT)
+    r = session.get(f"{BASE}{INSPECT}")
+    assert isinstance(r, requests.Response) and repr(r) == "<Response [200]>"
+    first = r.json()
+    assert first == expected == json.loads(r.content)
+    second = r.json()
+    assert second == first and second is not first
+    first["Config"]["Labels"]["x"] = "y"  # the caller owns what it got
+    assert "x" not in r.json()["Config"]["Labels"]
+
+    # Arguments are requests' (and json.loads'): they are honoured on the first call too.
+    r = session.get(f"{BASE}{INSPECT}")
+    assert r.json(object_pairs_hook=lambda pairs: dict(pairs, hooked=True))["hooked"] is True
+    assert r.json() == expected
+
+
+@responses.activate
+def test_json_decodes_a_body_replaced_after_the_adapter(session: requests.Session) -> None:
+    _inspect_answer(json.dumps(OLD_CONTAINER).encode())
+    r = session.get(f"{BASE}{INSPECT}")
+    r._content = b'{"replaced": true}'
+    assert r.json() == {"replaced": True}
+    # The chained form: the response is gone before json() runs, the document is still handed over.
+    assert session.get(f"{BASE}{INSPECT}").json() == ne.normalize(OLD_CONTAINER, INSPECT)
+
+
+@responses.activate
+def test_a_normalised_response_copies_and_pickles_as_a_plain_response(session: requests.Session) -> None:
+    import pickle
+
+    _inspect_answer(json.dumps(OLD_CONTAINER).encode())
+    r = session.get(f"{BASE}{INSPECT}")
+    for other in (copy.copy(r), pickle.loads(pickle.dumps(r))):
+        assert type(other) is requests.Response
+        assert other.content == r.content and other.json() == r.json()
+
+
+@responses.activate
+def test_a_response_subclass_of_the_inner_adapter_is_kept() -> None:
+    class Mine(requests.Response):
+        pass
+
+    class Inner(BaseAdapter):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            response = Mine()
+            response.status_code = 200
+            response._content = json.dumps(OLD_CONTAINER).encode()
+            response.headers["Content-Type"] = "application/json"
+            response.encoding = "utf-8"
+            response.request = request
+            return response
+
+        def close(self) -> None:
+            pass
+
+    with requests.Session() as s:
+        s.mount("http://", ne.NormalizingAdapter(Inner()))
+        r = s.get(f"{BASE}{INSPECT}")
+    assert type(r) is Mine
+    assert r.json() == ne.normalize(OLD_CONTAINER, INSPECT)
+
+
+@responses.activate
+def test_new_bodies_are_utf8_when_read_as_utf8_and_ascii_otherwise(session: requests.Session) -> None:
+    expected = ne.normalize(OLD_CONTAINER, INSPECT)
+    _inspect_answer(json.dumps(OLD_CONTAINER, ensure_ascii=False).encode())
+    r = session.get(f"{BASE}{INSPECT}")
+    assert r.encoding == "utf-8"
+    assert r.content == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
+    assert "café" in r.text and json.loads(r.text) == expected
+    assert r.headers["Content-Length"] == str(len(r.content))
+
+    # text/plain without a charset is read as ISO-8859-1: the new body is ASCII, which reads the same.
+    responses.replace(
+        responses.GET,
+        f"{BASE}{INSPECT}",
+        body=json.dumps(OLD_CONTAINER, ensure_ascii=False).encode(),
+        content_type="text/plain",
+    )
+    r = session.get(f"{BASE}{INSPECT}")
+    assert r.encoding == "ISO-8859-1"
+    assert r.content == compact(expected) and r.content.isascii()
+    assert json.loads(r.text) == expected and r.json() == expected
+
+
+@responses.activate
+def test_a_lone_surrogate_is_written_as_an_escape(session: requests.Session) -> None:
+    old = dict(OLD_CONTAINER, Name="/\ud800")
+    _inspect_answer(json.dumps(old).encode())  # "\\ud800" in the body: valid JSON, not valid UTF-8 text
+    r = session.get(f"{BASE}{INSPECT}")
+    assert r.json()["Name"] == "/\ud800"
+    assert b'"/\\ud800"' in r.content and r.headers["Content-Length"] == str(len(r.content))
+
+
+@responses.activate
+def test_an_unchanged_body_still_hands_over_its_document(session: requests.Session) -> None:
+    already_new = json.dumps(ne.normalize(OLD_CONTAINER, INSPECT), indent=1, ensure_ascii=False).encode()
+    _inspect_answer(already_new)
+    r = session.get(f"{BASE}{INSPECT}")
+    assert r.content == already_new
+    assert type(r).__name__ == "_NormalisedResponse"
+    assert r.json() == json.loads(already_new)
+
+    # Read as ISO-8859-1, non-ASCII bytes decode differently than as UTF-8: requests' own json() decides.
+    responses.replace(responses.GET, f"{BASE}{INSPECT}", body=already_new, content_type="text/plain")
+    r = session.get(f"{BASE}{INSPECT}")
+    assert type(r) is requests.Response
+    assert r.json() == json.loads(already_new.decode("iso-8859-1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 import sys
 import textwrap
 from pathlib import Path
@@ -11,17 +12,22 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
+from normalize_engine import _chain
 from normalize_engine._registry import Registry, RegistryError
 from normalize_engine.schema import (
+    MISSING,
     Added,
     Change,
     Convert,
+    Derived,
     Each,
     Nested,
     OmittedWhen,
     Removed,
     Shape,
+    ShapeError,
     Values,
+    _ChangeField,
 )
 
 
@@ -88,8 +94,6 @@ def test_defaults_are_not_shared_between_answers() -> None:
 
 
 def test_wrong_types_say_where() -> None:
-    from normalize_engine.schema import ShapeError
-
     with pytest.raises(ShapeError) as info:
         Sample.compiled()({"Many": [{"Gone": 1}, 3]})
     assert info.value.describe() == "expected an object at .Many[1], got a number"
@@ -157,3 +161,263 @@ def test_registry_refuses_inconsistent_schemas(tmp_path: Path, modules: dict[str
     pkg = _package(tmp_path, f"reg_bad_{abs(hash(match))}", modules)
     with pytest.raises(RegistryError, match=match):
         Registry(pkg)
+
+
+# ------------------------------------------------------------------------------------------------ Derived
+
+
+def _status_health(obj: dict[str, Any]) -> Any:
+    status = obj.get("Status")
+    if not isinstance(status, str):
+        return MISSING
+    return {"Status": "healthy" if status.endswith("(healthy)") else "none"}
+
+
+def _load_one_by_one(shapes: tuple[type[Shape], ...], document: Any) -> Any:
+    for shape in shapes:
+        document = shape().load(document)
+    return document
+
+
+def _pass_keys(shapes: tuple[type[Shape], ...]) -> list[list[str]]:
+    return [list(by_key) for _, by_key in _chain._passes(shapes)]
+
+
+class _Mark(Shape):
+    """`Status` gets a `!` (a field that changes a key a Derived field reads)."""
+
+    Status = Convert(lambda v: v if not isinstance(v, str) or v.endswith("!") else v + "!")
+
+
+class _Health(Shape):
+    """`Health` from `Status`."""
+
+    Health = Derived(_status_health, reads=("Status",))
+    Gone = Removed()
+
+
+class _HealthAnything(Shape):
+    Health = Derived(_status_health)
+
+
+class _DropStatus(Shape):
+    Status = Removed()
+
+
+class _Other(Shape):
+    Other = Added(1)
+    Gone = Removed()
+
+
+DERIVED_CASES = [
+    {"Status": "Up 1 minute (healthy)", "Gone": 1},
+    {"Status": "Exited (0)"},
+    {"Status": "Up (healthy)", "Health": {"Status": "starting"}},  # present: kept
+    {"Status": 3},  # MISSING: left absent
+    {},
+]
+
+
+@pytest.mark.parametrize("document", DERIVED_CASES)
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        (_Health,),
+        (_HealthAnything,),
+        (_Mark, _Health, _DropStatus),
+        (_Other, _Health, _DropStatus),
+        (_Mark, _HealthAnything, _DropStatus),
+        (_Other, _HealthAnything, _Mark),
+        (_DropStatus, _Health),
+    ],
+    ids=lambda shapes: "+".join(s.__name__.strip("_") for s in shapes),
+)
+def test_derived_compiled_equals_marshmallow(shapes: tuple[type[Shape], ...], document: Any) -> None:
+    old = copy.deepcopy(document)
+    expected = _load_one_by_one(shapes, copy.deepcopy(document))
+    assert _chain.fuse(shapes)(document) == expected
+    assert document == old, "the input must not be mutated"
+    assert _chain.fuse(shapes)(expected) is expected, "an answer that has the key passes unchanged"
+
+
+def test_derived_reads_the_keys_as_the_changes_before_left_them() -> None:
+    out = _chain.fuse((_Mark, _Health, _DropStatus))({"Status": "Up (healthy)"})
+    assert out == {"Health": {"Status": "none"}}  # "Up (healthy)!" no longer ends with "(healthy)"
+    out = _chain.fuse((_Health, _Mark))({"Status": "Up (healthy)"})
+    assert out == {"Status": "Up (healthy)!", "Health": {"Status": "healthy"}}  # the later change: after
+
+
+def test_derived_is_a_barrier_only_when_a_key_it_reads_was_touched_before_in_the_pass() -> None:
+    # Status changed earlier in the pass: a new pass starts at Health.
+    assert _pass_keys((_Mark, _Health, _DropStatus)) == [["Status"], ["Health", "Gone", "Status"]]
+    # Nothing it reads touched before: one pass, and the later change of Status runs after it.
+    assert _pass_keys((_Other, _Health, _DropStatus)) == [["Other", "Gone", "Health", "Status"]]
+    # First in its pass: nothing to wait for.
+    assert _pass_keys((_Health, _Mark)) == [["Health", "Gone", "Status"]]
+    # No `reads`: a barrier whenever anything came before it in the pass.
+    assert _pass_keys((_Other, _HealthAnything, _Mark)) == [["Other", "Gone"], ["Health", "Status"]]
+    assert _pass_keys((_HealthAnything, _Other)) == [["Health", "Other", "Gone"]]
+
+
+def test_derived_sees_the_input_of_its_own_change() -> None:
+    class Both(Shape):
+        Status = Convert(lambda v: v + "!" if isinstance(v, str) else v)
+        Health = Derived(_status_health, reads=("Status",))
+
+    document = {"Status": "Up (healthy)"}
+    expected = Both().load(copy.deepcopy(document))
+    assert expected == {"Status": "Up (healthy)!", "Health": {"Status": "healthy"}}
+    assert Both.compiled()(document) == expected
+    assert _pass_keys((Both,)) == [["Health", "Status"]]
+
+
+def test_derived_after_a_hook_and_in_nested_shapes() -> None:
+    class Hooked(Shape):
+        Health = Derived(_status_health, reads=("Status",))
+
+        def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+            return data if "Status" in data else {**data, "Status": "Up (healthy)"}
+
+    class Outer(Shape):
+        Items = Each(Hooked)
+        Map = Values(_Health)
+        One = Nested(_Health)
+
+    class Later(Shape):
+        Items = Each(_DropStatus)
+        Map = Values(_Mark)
+
+    document = {"Items": [{}, None, {"Status": "x"}], "Map": {"a": {"Status": "Up (healthy)"}}, "One": {}}
+    shapes = (Outer, Later)
+    expected = _load_one_by_one(shapes, copy.deepcopy(document))
+    assert expected["Items"][0] == {"Health": {"Status": "healthy"}}
+    assert expected["Map"]["a"] == {"Status": "Up (healthy)!", "Health": {"Status": "healthy"}}
+    assert _chain.fuse(shapes)(document) == expected
+
+
+def test_derived_errors_say_where() -> None:
+    def strict(obj: dict[str, Any]) -> Any:
+        raise ShapeError("a string", obj.get("Status"))
+
+    class Strict(Shape):
+        Health = Derived(strict, reads=("Status",))
+
+    with pytest.raises(ShapeError) as info:
+        Strict.compiled()({"Status": 1})
+    assert info.value.describe() == "expected a string at .Health, got a number"
+    with pytest.raises(ValidationError):
+        Strict().load({"Status": 1})
+
+
+def test_derived_fields_of_one_change_cannot_see_each_other() -> None:
+    class ReadsSibling(Shape):
+        A = Derived(lambda o: 1)
+        B = Derived(lambda o: o.get("A"), reads=("A",))
+
+    class Blind(Shape):
+        A = Derived(lambda o: 1, reads=())
+        B = Derived(lambda o: o.get("A"))
+
+    class Fine(Shape):
+        A = Derived(lambda o: 1, reads=("X",))
+        B = Derived(lambda o: o.get("X"), reads=("X",))
+
+    for shape in (ReadsSibling, Blind):
+        with pytest.raises(TypeError, match="another Derived field"):
+            shape.declared()
+    assert Fine.compiled()({"X": 2}) == Fine().load({"X": 2}) == {"X": 2, "A": 1, "B": 2}
+    with pytest.raises(TypeError, match="tuple of keys"):
+        Derived(lambda o: 1, reads="Status")  # type: ignore[arg-type]
+    assert _Health._declared_fields["Health"].describe() == "added, derived from `Status`"  # type: ignore[attr-defined]
+    assert _HealthAnything._declared_fields["Health"].describe() == "added, derived from the object"  # type: ignore[attr-defined]
+
+
+class _Doubled(_ChangeField):
+    """A field class the compiler does not know: through its own upgrade()/absent()."""
+
+    def upgrade(self, value: Any) -> Any:
+        return value * 2 if type(value) is int else value
+
+    def absent(self) -> Any:
+        return 100
+
+
+class _RandomInner(Shape):
+    p = Removed()
+    q = Added(0)
+
+
+class _RandomInner2(Shape):
+    q = Convert(lambda v: v + 1 if type(v) is int else v)
+    r = Derived(lambda o: o.get("q"), reads=("q",))
+
+
+def _random_field(rng: random.Random, keys: list[str]) -> Any:
+    kind = rng.choice(
+        ["removed", "added", "convert", "omitted", "derived", "derived_any", "nested", "each", "custom"]
+    )
+    if kind == "nested":
+        return Nested(rng.choice([_RandomInner, _RandomInner2]))
+    if kind == "each":
+        return Each(rng.choice([_RandomInner, _RandomInner2]))
+    if kind == "custom":
+        return _Doubled()
+    if kind == "removed":
+        return Removed()
+    if kind == "added":
+        return Added(rng.choice([0, "", [], {"k": 1}]))
+    if kind == "convert":
+        step = rng.randint(1, 3)
+        return Convert(lambda v, step=step: v + step if type(v) is int else v)
+    if kind == "omitted":
+        return OmittedWhen(0, "")
+    declared = kind == "derived"
+    reads = tuple(rng.sample(keys, rng.randint(0, 2))) if declared else None
+    salt = rng.randint(0, 9)
+
+    def derive(obj: dict[str, Any]) -> Any:
+        # reads only what it declares; without `reads`, the whole object
+        seen = [obj.get(k) for k in reads] if reads is not None else sorted(map(repr, obj.items()))
+        if salt == 0 and not any(seen):
+            return MISSING
+        return sum(v for v in seen if type(v) is int) + salt if reads is not None else len(seen) + salt
+
+    return Derived(derive, reads=reads)
+
+
+def test_random_chains_with_derived_fields_equal_marshmallow() -> None:
+    """Random chains over a few keys, Derived fields among the others: fused equals change by change."""
+    rng = random.Random(1234)
+    keys = ["a", "b", "c", "d"]
+    checked = 0
+    for case in range(600):
+        shapes: list[type[Shape]] = []
+        for index in range(rng.randint(1, 5)):
+            attrs: dict[str, Any] = {
+                key: _random_field(rng, keys) for key in rng.sample(keys, rng.randint(1, 3))
+            }
+            if rng.random() < 0.1:
+                attrs["migrate"] = lambda self, data: data if "a" in data else {**data, "a": 7}
+            shape = type(f"R{case}_{index}", (Shape,), attrs)
+            try:
+                shape.declared()
+            except TypeError:
+                continue
+            shapes.append(shape)
+        if not shapes:
+            continue
+        fused = _chain.fuse(tuple(shapes))
+        for _ in range(5):
+            values = [0, 1, 5, "", "x", None, {"p": 1}, {"q": 2, "s": 3}, [{"p": 0}, None, {}]]
+            document = {k: copy.deepcopy(rng.choice(values)) for k in rng.sample(keys, rng.randint(0, 4))}
+            try:
+                expected = _load_one_by_one(tuple(shapes), copy.deepcopy(document))
+            except ValidationError:  # a descent into a value of the wrong type: the compiled chain raises too
+                with pytest.raises(ShapeError):
+                    fused(copy.deepcopy(document))
+                continue
+            old = copy.deepcopy(document)
+            assert fused(document) == expected, (shapes, document, fused._source)  # type: ignore[attr-defined]
+            assert document == old, "the input must not be mutated"
+            checked += 1
+    assert checked > 1000
