@@ -6,14 +6,23 @@ import re
 from typing import Any
 
 from normalize_engine._derive import container_state
-from normalize_engine.schema import Added, Change, Nested, OmittedWhen, Removed, Shape, current_request
+from normalize_engine.schema import (
+    MISSING,
+    Added,
+    Change,
+    Derived,
+    Nested,
+    OmittedWhen,
+    Removed,
+    Shape,
+    current_request,
+)
 
 
 class _StateWithStatus(Shape):
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "Status" in data:
-            return data
-        return {**data, "Status": container_state(data)}
+    Status = Derived(
+        container_state, reads=("Running", "Paused", "Restarting", "RemovalInProgress", "Dead", "StartedAt")
+    )
 
 
 class ContainerStateStatus(Change):
@@ -25,16 +34,17 @@ class ContainerStateStatus(Change):
     State = Nested(_StateWithStatus)
 
 
+def _time_nano(data: dict[str, Any]) -> Any:
+    time = data.get("time")
+    return time * 1_000_000_000 if isinstance(time, int) and not isinstance(time, bool) else MISSING
+
+
 class EventTimeNano(Change):
     """`timeNano` is added to events that only have `time` (seconds), as `time` × 10⁹."""
 
     endpoint = "system.events"
     versioned = False
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "timeNano" in data or not isinstance(data.get("time"), int):
-            return data
-        return {**data, "timeNano": data["time"] * 1_000_000_000}
+    timeNano = Derived(_time_nano, reads=("time",))
 
 
 _DEFAULT_NETWORK_FIELDS = (

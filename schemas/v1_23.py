@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import state_from_status_text
-from normalize_engine.schema import Added, Change, Each, Nested, Removed, Shape
+from normalize_engine.schema import MISSING, Added, Change, Derived, Each, Nested, Removed, Shape
 
 
 class InfoInitPath(Change):
@@ -17,17 +17,18 @@ class InfoInitPath(Change):
     InitSha1 = Removed()
 
 
+def _state(data: dict[str, Any]) -> Any:
+    status = data.get("Status")
+    return state_from_status_text(status) if isinstance(status, str) else MISSING
+
+
 class ContainerListState(Change):
     """Container list items get `State` (`running`, `paused`, `exited`, ...) derived from their `Status`
     text (`Up 5 minutes (Paused)`, `Exited (0) 2 hours ago`), as the daemon writes it."""
 
     endpoint = "containers.list"
     versioned = False
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "State" in data or not isinstance(data.get("Status"), str):
-            return data
-        return {**data, "State": state_from_status_text(data["Status"])}
+    State = Derived(_state, reads=("Status",))
 
 
 class ContainerListMounts(Change):

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Nested, Shape
+from normalize_engine.schema import MISSING, Added, Change, Derived, Nested, Shape
+
+
+def _online_cpus(data: dict[str, Any]) -> Any:
+    usage = data.get("cpu_usage")
+    percpu = usage.get("percpu_usage") if isinstance(usage, dict) else None
+    return len(percpu) if isinstance(percpu, list) else MISSING
 
 
 class _CPUStats(Shape):
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "online_cpus" in data:
-            return data
-        usage = data.get("cpu_usage")
-        percpu = usage.get("percpu_usage") if isinstance(usage, dict) else None
-        if not isinstance(percpu, list):
-            return data
-        return {**data, "online_cpus": len(percpu)}
+    online_cpus = Derived(_online_cpus, reads=("cpu_usage",))
 
 
 class StatsOnlineCPUs(Change):

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change
+from normalize_engine.schema import MISSING, Change, Derived
 
 _SWARM_TYPES = frozenset({"service", "node", "secret", "config"})
+
+
+def _scope(data: dict[str, Any]) -> Any:
+    if "Type" not in data:
+        return MISSING
+    return "swarm" if data["Type"] in _SWARM_TYPES else "local"
 
 
 class EventScope(Change):
@@ -14,11 +20,7 @@ class EventScope(Change):
 
     endpoint = "system.events"
     versioned = False
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "scope" in data or "Type" not in data:
-            return data
-        return {**data, "scope": "swarm" if data["Type"] in _SWARM_TYPES else "local"}
+    scope = Derived(_scope, reads=("Type",))
 
 
 class BuildImageID(Change):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change
+from normalize_engine.schema import Change, Derived
+
+
+def _platform(data: dict[str, Any]) -> str:
+    return "windows" if data.get("Driver") == "windowsfilter" else "linux"
 
 
 class ContainerPlatform(Change):
@@ -13,8 +17,4 @@ class ContainerPlatform(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "Platform" in data:
-            return data
-        return {**data, "Platform": "windows" if data.get("Driver") == "windowsfilter" else "linux"}
+    Platform = Derived(_platform, reads=("Driver",))

@@ -8,7 +8,18 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from normalize_engine._derive import health_from_status_text
-from normalize_engine.schema import Change, Each, Nested, OmittedWhen, Removed, Shape, current_request
+from normalize_engine.schema import (
+    MISSING,
+    Added,
+    Change,
+    Derived,
+    Each,
+    Nested,
+    OmittedWhen,
+    Removed,
+    Shape,
+    current_request,
+)
 
 # Names of containerd snapshotters that no graph driver ever had (moby's graph drivers were aufs, btrfs,
 # devicemapper, fuse-overlayfs, overlay, overlay2, vfs, zfs, windowsfilter). `overlayfs`, `native` and
@@ -209,11 +220,12 @@ class EventLegacyFields(Change):
 # ---------------------------------------------------------------------------------------- container list
 
 
-def _with_health(data: dict[str, Any]) -> dict[str, Any]:
-    """A container summary with `Health`, read from its `Status` text (daemon/container/view.go)."""
-    if "Health" in data or not isinstance(data.get("Status"), str):
-        return data
-    return {**data, "Health": {"Status": health_from_status_text(data["Status"]), "FailingStreak": 0}}
+def _health(data: dict[str, Any]) -> Any:
+    """A container summary's `Health`, read from its `Status` text (daemon/container/view.go)."""
+    status = data.get("Status")
+    if not isinstance(status, str):
+        return MISSING
+    return {"Status": health_from_status_text(status), "FailingStreak": 0}
 
 
 _FAILING_STREAK = (
@@ -228,16 +240,11 @@ class ContainerListHealth(Change):
 
     endpoint = "containers.list"
     underivable = {"Health.FailingStreak": _FAILING_STREAK}
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        return _with_health(data)
+    Health = Derived(_health, reads=("Status",))
 
 
 class _PortIP(Shape):
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "IP" in data:
-            return data
-        return {"IP": "", **data}
+    IP = Added("")
 
 
 class ContainerListPortIP(Change):
@@ -253,10 +260,8 @@ class ContainerListPortIP(Change):
 
 
 class _DiskUsageContainer(Shape):
+    Health = Derived(_health, reads=("Status",))
     Ports = Each(_PortIP)
-
-    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        return _with_health(data)
 
 
 class DiskUsageContainers(Change):
