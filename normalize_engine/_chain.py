@@ -203,11 +203,11 @@ def _emit_shape(
     w: _Writer, shapes: tuple[type[Shape], ...], var: str, owned: str, depth: int, ind: int
 ) -> None:
     """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes."""
-    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = False')
+    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = inplace')
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
-            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = False")
+            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = inplace")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
         for key, fields in by_key.items():
@@ -392,7 +392,8 @@ def _emit_descent(
     w.add(ind + 3, f"except ShapeError as exc:\n    exc.where.insert(0, {where})\n    raise")
     w.add(
         ind + 3,
-        f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {copy_}({lst})\n    {out}[{i}] = {o}",
+        f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {lst} if inplace else {copy_}({lst})\n"
+        f"    {out}[{i}] = {o}",
     )
     w.add(ind + 2, f"if {out} is not None:")
     w.add(ind + 3, put(out))
@@ -401,7 +402,7 @@ def _emit_descent(
 def _generate(shapes: tuple[type[Shape], ...]) -> Step:
     w = _Writer()
     name = "fused_" + "_".join(s.__name__ for s in shapes)[:200]
-    w.add(0, f"def {name}(obj):")
+    w.add(0, f"def {name}(obj, inplace=False):")
     _emit_shape(w, shapes, "obj", "owned", 0, 1)
     w.add(1, "return obj")
     source = "\n".join(w.lines) + "\n"
@@ -417,18 +418,20 @@ def _generate(shapes: tuple[type[Shape], ...]) -> Step:
 @lru_cache(maxsize=1024)
 def fuse(shapes: tuple[type[Shape], ...]) -> Step:
     """One function ``old -> new`` that applies ``shapes`` one after the other, fused into as few passes as
-    their ``migrate()`` hooks allow. Never mutates its input; returns it when nothing changes."""
+    their ``migrate()`` hooks allow. It never mutates its input and returns it when nothing changes; called
+    with ``inplace=True`` it may change the objects it is given instead of copying them, for documents the
+    library decoded itself (nothing else holds them)."""
     return _generate(tuple(shapes))
 
 
 def many(apply: Step) -> Step:
     """``apply`` on every item of an array (a list endpoint's answer); the array is always new."""
 
-    def run_many(document: Any) -> Any:
+    def run_many(document: Any, inplace: bool = False) -> Any:
         if type(document) is not list:
             raise ShapeError("an array", document)
         try:
-            return [apply(item) for item in document]
+            return [apply(item, inplace) for item in document]
         except ShapeError as exc:
             for index, item in enumerate(document):  # find the item, for the message (apply is pure)
                 try:

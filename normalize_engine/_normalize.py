@@ -50,14 +50,15 @@ class Plan:
         """True when documents pass through unchanged (nothing to do, or a source newer than the target)."""
         return self.run is None
 
-    def apply(self, document: JSON) -> JSON:
-        """Normalise one document (one array, for list endpoints). Never mutates ``document``."""
+    def apply(self, document: JSON, *, owned: bool = False) -> JSON:
+        """Normalise one document (one array, for list endpoints). Never mutates ``document``, unless
+        ``owned`` says nothing else holds it (the library decoded it itself), which saves copying."""
         run = self.run
         if run is None:
             return document
         token = _REQUEST.set(self.request)
         try:
-            return run(document)
+            return run(document, owned)
         except ShapeError as exc:
             raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
         except RecursionError:
@@ -254,6 +255,7 @@ def normalize(
     if status >= 400:
         return error_body(body)
     data = decode(body)
+    owned = data is not body  # decoded here: nothing else holds it, so the chain may change it in place
     if plan.newer_than_target:
         warnings.warn(
             f"{plan.method} {path}: the answer is at API {plan.source}, newer than the target {plan.target}; "
@@ -262,7 +264,7 @@ def normalize(
             stacklevel=2,
         )
         return data
-    return plan.apply(data)
+    return plan.apply(data, owned=owned)
 
 
 def normalize_stream(
@@ -294,4 +296,4 @@ def normalize_stream(
             stacklevel=2,
         )
     for document in iter_documents(chunks):
-        yield plan.apply(document)
+        yield plan.apply(document, owned=True)  # decoded here: nothing else holds it

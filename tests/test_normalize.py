@@ -188,3 +188,27 @@ def test_a_legacy_event_keeps_what_it_already_holds() -> None:
     out = ne.normalize(event, "/v1.21/events")
     assert out["Actor"] == {"ID": "a", "Attributes": {"x": "1"}}
     assert out["Type"] == "container" and out["Action"] == "start"
+
+
+def test_bytes_and_parsed_input_give_the_same_answer() -> None:
+    """A body given as text is decoded by normalize() itself, which then changes it in place instead of
+    copying; the answer must be the same as for the same body given parsed (copied, never mutated)."""
+    from tests.recorded import load_recorded
+
+    checked = 0
+    for daemon in load_recorded():
+        for exchange in daemon.exchanges:
+            if exchange.stream:
+                continue
+            for answer in exchange.versioned()[:3]:
+                if answer.status >= 400 or not answer.text.strip():
+                    continue
+                url = exchange.url(answer.version)
+                parsed = json.loads(answer.text)
+                before = copy.deepcopy(parsed)
+                assert ne.normalize(answer.text, url, method=exchange.method) == ne.normalize(
+                    parsed, url, method=exchange.method
+                )
+                assert parsed == before
+                checked += 1
+    assert checked > 100
