@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Step", "chain", "fuse", "run", "run_reference", "runner", "steps"]
 
-Step = Callable[[Any], Any]
+Step = Callable[..., Any]  # (document, inplace=False) -> document
 
 _SCALARS = frozenset({str, int, float, bool})
 _CONTAINERS = (Nested, Each, Values)

@@ -204,7 +204,10 @@ def test_bytes_and_parsed_input_give_the_same_answer() -> None:
                 if answer.status >= 400 or not answer.text.strip():
                     continue
                 url = exchange.url(answer.version)
-                parsed = json.loads(answer.text)
+                try:
+                    parsed = json.loads(answer.text)
+                except ValueError:
+                    continue  # a raw answer (/_ping's "OK"): nothing to decode
                 before = copy.deepcopy(parsed)
                 assert ne.normalize(answer.text, url, method=exchange.method) == ne.normalize(
                     parsed, url, method=exchange.method
