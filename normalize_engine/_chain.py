@@ -64,44 +64,6 @@ _CONTAINERS = (Nested, Each, Values)
 # (called by the generated code)
 
 
-def _each(apply: Step, value: Any) -> Any:
-    if type(value) is not list:
-        raise ShapeError("an array", value)
-    out = None
-    for index, item in enumerate(value):
-        if item is None:
-            continue
-        try:
-            new = apply(item)
-        except ShapeError as exc:
-            exc.where.insert(0, f"[{index}]")
-            raise
-        if new is not item:
-            if out is None:
-                out = list(value)
-            out[index] = new
-    return value if out is None else out
-
-
-def _values(apply: Step, value: Any) -> Any:
-    if type(value) is not dict:
-        raise ShapeError("an object", value)
-    out = None
-    for key, item in value.items():
-        if item is None:
-            continue
-        try:
-            new = apply(item)
-        except ShapeError as exc:
-            exc.where.insert(0, f"[{key!r}]")
-            raise
-        if new is not item:
-            if out is None:
-                out = dict(value)
-            out[key] = new
-    return value if out is None else out
-
-
 def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
     """Custom fields on one key, one after the other; ``MISSING`` in and out means an absent key."""
     for fld in fields:
@@ -116,8 +78,6 @@ def _unchanged(new: Any, old: Any) -> bool:
 _HELPERS: dict[str, Any] = {
     "MISSING": MISSING,
     "ShapeError": ShapeError,
-    "_each": _each,
-    "_values": _values,
     "_slot": _slot,
     "_unchanged": _unchanged,
     "_SCALARS": _SCALARS,

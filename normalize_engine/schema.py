@@ -298,6 +298,46 @@ class _Container(_ChangeField):
         raise NotImplementedError
 
 
+def map_items(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every item of an array but ``null`` ones; the same array back when nothing changed."""
+    if type(value) is not list:
+        raise ShapeError("an array", value)
+    out = None
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{index}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = list(value)
+            out[index] = new
+    return value if out is None else out
+
+
+def map_values(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every value of a map but ``null`` ones; the same object back when nothing changed."""
+    if type(value) is not dict:
+        raise ShapeError("an object", value)
+    out = None
+    for key, item in value.items():
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{key!r}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = dict(value)
+            out[key] = new
+    return value if out is None else out
+
+
 class Nested(_Container):
     """An object whose own keys change: declared by another :class:`Shape`."""
 
@@ -314,25 +354,7 @@ class Each(_Container):
     """An array of objects of one :class:`Shape` (``null``, as the array or as an item, passes through)."""
 
     def upgrade(self, value: Any) -> Any:
-        if value is None:
-            return None
-        if type(value) is not list:
-            raise ShapeError("an array", value)
-        apply = self.shape.compiled()
-        out = None
-        for index, item in enumerate(value):
-            if item is None:
-                continue
-            try:
-                new = apply(item)
-            except ShapeError as exc:
-                exc.where.insert(0, f"[{index}]")
-                raise
-            if new is not item:
-                if out is None:
-                    out = list(value)
-                out[index] = new
-        return value if out is None else out
+        return None if value is None else map_items(self.shape.compiled(), value)
 
     def _load(self, value: Any) -> Any:
         if not isinstance(value, list):
@@ -346,25 +368,7 @@ class Values(_Container):
     pass through)."""
 
     def upgrade(self, value: Any) -> Any:
-        if value is None:
-            return None
-        if type(value) is not dict:
-            raise ShapeError("an object", value)
-        apply = self.shape.compiled()
-        out = None
-        for key, item in value.items():
-            if item is None:
-                continue
-            try:
-                new = apply(item)
-            except ShapeError as exc:
-                exc.where.insert(0, f"[{key!r}]")
-                raise
-            if new is not item:
-                if out is None:
-                    out = dict(value)
-                out[key] = new
-        return value if out is None else out
+        return None if value is None else map_values(self.shape.compiled(), value)
 
     def _load(self, value: Any) -> Any:
         if not isinstance(value, dict):
