@@ -59,6 +59,10 @@ change after the other; the compiled chains fuse consecutive changes into one pa
   not given. Two ``Derived`` fields of one change cannot see each other's key: a field without ``reads``
   must be the only ``Derived`` one of its change, and ``reads`` may not name the key of another
   ``Derived`` field of the same change (:meth:`Shape.declared` refuses both).
+
+For a body it decoded itself, ``normalize()`` runs the compiled chain *in place*: the declarative fields
+then change the objects instead of copying them. ``migrate()`` hooks always copy, as above, so they need not
+know which way they are run.
 """
 
 from __future__ import annotations
