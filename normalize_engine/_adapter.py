@@ -593,7 +593,7 @@ class NormalizingAdapter(BaseAdapter):
             data = decode(content)
             new = plan.apply(data)
             utf8 = _reads_utf8(response)
-            unchanged = new is data or new == data
+            unchanged = new is data  # the chain gives its input back when nothing changed
             body = content if unchanged else (_dumps_utf8 if utf8 else _dumps)(new)
         except Exception as exc:
             self._raise_or_warn(plan.method, plan.path, "body", exc)

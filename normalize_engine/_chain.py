@@ -385,13 +385,17 @@ def fuse(shapes: tuple[type[Shape], ...]) -> Step:
 
 
 def many(apply: Step) -> Step:
-    """``apply`` on every item of an array (a list endpoint's answer); the array is always new."""
+    """``apply`` on every item of an array (a list endpoint's answer); the same array back when no item
+    changed (and the input is not the library's own)."""
 
     def run_many(document: Any, inplace: bool = False) -> Any:
         if type(document) is not list:
             raise ShapeError("an array", document)
         try:
-            return [apply(item, inplace) for item in document]
+            out = [apply(item, inplace) for item in document]
+            if not inplace and all(new is old for new, old in zip(out, document, strict=True)):
+                return document  # nothing changed: the same array, as for one document
+            return out
         except ShapeError as exc:
             for index, item in enumerate(document):  # find the item, for the message (apply is pure)
                 try:
