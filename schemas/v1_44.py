@@ -12,6 +12,7 @@ from normalize_engine.schema import (
     Each,
     Nested,
     OmittedWhen,
+    Removed,
     Shape,
     Values,
     is_user_defined_network,
@@ -19,14 +20,14 @@ from normalize_engine.schema import (
 
 
 class _WithoutVirtualSize(Shape):
+    VirtualSize = Removed()
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if "VirtualSize" not in data:
-            return data
-        out = dict(data)
-        virtual = out.pop("VirtualSize")
-        if isinstance(virtual, int):
-            out["Size"] = virtual  # before Docker 1.10 `Size` was the top layer only; the total is this
-        return out
+        virtual = data.get("VirtualSize")
+        if type(virtual) is int and data.get("Size") != virtual:
+            # Before Docker 1.10 `Size` was the top layer only; the image's total is this.
+            return {**data, "Size": virtual}
+        return data
 
 
 class ImageVirtualSize(Change, _WithoutVirtualSize):
