@@ -53,6 +53,11 @@ def replaced(doc: dict[str, Any], **values: Any) -> dict[str, Any]:
     return {**copy.deepcopy(doc), **values}
 
 
+def volume_list(each: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    """The recorded volume list with ``each`` applied to every volume."""
+    return {"Volumes": [each(v) for v in real("volumes.list")["Volumes"]], "Warnings": None}
+
+
 def first_event(kind: str) -> dict[str, Any]:
     return next(e for e in real("events.populate") if e.get("Type") == kind)
 
@@ -212,14 +217,8 @@ EXAMPLES: dict[str, Example] = {
         lambda: replaced(real("volumes.inspect.vol-unused"), Labels=None),
     ),
     "VolumeListLabels": (
-        lambda: {
-            "Volumes": [without(v, "Labels") for v in real("volumes.list")["Volumes"]],
-            "Warnings": None,
-        },
-        lambda: {
-            "Volumes": [{**v, "Labels": None} for v in real("volumes.list")["Volumes"]],
-            "Warnings": None,
-        },
+        lambda: volume_list(lambda v: without(v, "Labels")),
+        lambda: volume_list(lambda v: {**v, "Labels": None}),
     ),
     "ImageRootFS": (
         lambda: without(real("images.inspect.base"), "RootFS"),
@@ -234,8 +233,8 @@ EXAMPLES: dict[str, Example] = {
         lambda: real("volumes.inspect.vol-data"),
     ),
     "VolumeListScope": (
-        lambda: {"Volumes": [without(v, "Scope") for v in real("volumes.list")["Volumes"]], "Warnings": None},
-        lambda: {"Volumes": real("volumes.list")["Volumes"], "Warnings": None},
+        lambda: volume_list(lambda v: without(v, "Scope")),
+        lambda: volume_list(lambda v: v),
     ),
     "ImageListSharedSize": (
         lambda: without(real("images.list", 0), "SharedSize", "Containers"),
@@ -273,14 +272,8 @@ EXAMPLES: dict[str, Example] = {
         lambda: real("volumes.inspect.vol-data"),
     ),
     "VolumeListOptions": (
-        lambda: {
-            "Volumes": [without(v, "Options") for v in real("volumes.list")["Volumes"]],
-            "Warnings": None,
-        },
-        lambda: {
-            "Volumes": [{**v, "Options": None} for v in real("volumes.list")["Volumes"]],
-            "Warnings": None,
-        },
+        lambda: volume_list(lambda v: without(v, "Options")),
+        lambda: volume_list(lambda v: {**v, "Options": None}),
     ),
     "ImagePublishService": (
         lambda: {
