@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -94,27 +95,57 @@ def _hook(shape: type[Shape]) -> Step | None:
     return shape().migrate
 
 
+class _Pass:
+    """A hook (or None), then fields grouped by key, each key's fields in order."""
+
+    __slots__ = ("by_key", "hook", "reads", "touches")
+
+    def __init__(self, hook: Step | None, touches: frozenset[str] | None) -> None:
+        self.hook = hook
+        self.touches = touches  # the keys the hook reads or writes; None: any (or no hook: none)
+        self.by_key: dict[str, list[_ChangeField]] = {}
+        self.reads: set[str] | None = set()  # keys read by the pass's Derived fields; None: any
+
+    def holds(self, key: str) -> bool:
+        """Whether a field on ``key`` must run after this pass's hook or fields (may not move before it)."""
+        if self.hook is not None and (self.touches is None or key in self.touches):
+            return True
+        return self.reads is None or key in self.reads or key in self.by_key
+
+
 def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, list[_ChangeField]]]]:
-    """Group the shapes into passes: a hook (or None), then the fields of every shape up to the next barrier
-    (a hook, or a ``Derived`` field that must see keys an earlier field of the pass touched), by key, each
-    key's fields in order; the ``Derived`` fields of a shape come before its other fields."""
-    passes: list[tuple[Step | None, dict[str, list[_ChangeField]]]] = []
+    """Group the shapes into passes: a hook (or None), then fields by key, each key's fields in order.
+
+    A hook starts a pass. A field on a key joins the earliest pass after every hook that may touch its key
+    (a hook's :attr:`~normalize_engine.schema.Shape.touches`), every ``Derived`` field that reads it and
+    every earlier field on it, so the keys a hook leaves alone are carried through in the passes before it.
+    A ``Derived`` field runs in the last pass, before the other fields of its shape; it starts a new pass
+    when a field earlier in that pass touched a key it reads (or may read anything)."""
+    passes: list[_Pass] = []
     for shape in shapes:
         hook = _hook(shape)
         if hook is not None or not passes:
-            passes.append((hook, {}))
+            touches = None if shape.touches is None else frozenset(shape.touches)
+            passes.append(_Pass(hook, touches if hook is not None else frozenset()))
         declared = shape.declared()
         derived = [(key, fld) for key, fld in declared if isinstance(fld, Derived)]
         if derived:
             declared = derived + [(key, fld) for key, fld in declared if not isinstance(fld, Derived)]
         for key, fld in declared:
-            by_key = passes[-1][1]
-            barrier = isinstance(fld, Derived) and (fld.reads is None or not fld.reads.isdisjoint(by_key))
-            if barrier and by_key:
-                passes.append((None, {}))
-                by_key = passes[-1][1]
-            by_key.setdefault(key, []).append(fld)
-    return passes
+            if isinstance(fld, Derived):
+                last = passes[-1]
+                if last.by_key and (fld.reads is None or not fld.reads.isdisjoint(last.by_key)):
+                    last = _Pass(None, frozenset())
+                    passes.append(last)
+                if last.reads is not None:
+                    last.reads = None if fld.reads is None else last.reads | fld.reads
+                last.by_key.setdefault(key, []).append(fld)
+                continue
+            index = len(passes) - 1
+            while index > 0 and not passes[index].holds(key):
+                index -= 1
+            passes[index].by_key.setdefault(key, []).append(fld)
+    return [(p.hook, p.by_key) for p in passes]
 
 
 def _merge(fields: list[_ChangeField]) -> list[_ChangeField | tuple[type, tuple[type[Shape], ...]]]:
@@ -150,6 +181,13 @@ class _Writer:
 
 
 _QUIET = (Removed, Added, OmittedWhen)  # their generated code cannot raise ShapeError
+_GUARDED_RUN = 4  # a run of at least this many keys that are only added gets one test for all of them
+
+
+def _is_added(ops: list[Any]) -> bool:
+    return len(ops) == 1 and type(ops[0]) is Added
+
+
 _MAX_INLINE_DEPTH = 6  # deeper descents call a fused function of their own
 
 
@@ -167,18 +205,28 @@ def _emit_shape(
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
-            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = inplace")
+            # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
+            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
-        for key, fields in by_key.items():
-            ops = _merge(fields)
-            quiet = all(type(op) in _QUIET for op in ops)
-            body = ind if quiet else ind + 1
-            if not quiet:
-                w.add(ind, "try:")
-            _emit_field(w, key, ops, var, owned, depth, body)
-            if not quiet:
-                w.add(ind, f"except ShapeError as exc:\n    exc.where.insert(0, {'.' + key!r})\n    raise")
+        groups = [(key, _merge(fields)) for key, fields in by_key.items()]
+        for added, run_ in itertools.groupby(groups, key=lambda group: _is_added(group[1])):
+            items = list(run_)
+            at = ind
+            if added and len(items) >= _GUARDED_RUN:
+                # Most answers already have every key of a run of additions (and newer daemons send them
+                # all): one C-level subset test skips the run's checks, key by key.
+                keys = w.const(frozenset(key for key, _ in items), "keys")
+                w.add(ind, f"if not {var}.keys() >= {keys}:")
+                at = ind + 1
+            for key, ops in items:
+                quiet = all(type(op) in _QUIET for op in ops)
+                body = at if quiet else at + 1
+                if not quiet:
+                    w.add(at, "try:")
+                _emit_field(w, key, ops, var, owned, depth, body)
+                if not quiet:
+                    w.add(at, f"except ShapeError as exc:\n    exc.where.insert(0, {'.' + key!r})\n    raise")
 
 
 def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, depth: int, ind: int) -> None:
@@ -240,8 +288,25 @@ def _default(w: _Writer, default: Any) -> str:
     if default == {} and type(default) is dict:
         return "{}"
     if isinstance(default, dict | list):
+        if _is_literal(default):
+            return repr(default)  # a display builds a new copy each time, faster than deepcopy
         return f"deepcopy({w.const(default)})"
     return w.const(default)
+
+
+def _is_literal(value: Any, depth: int = 0) -> bool:
+    """Whether ``repr(value)`` is a Python display that builds an equal new value: JSON-like data only."""
+    if depth > 20:
+        return False
+    if value is None or type(value) in (str, int, bool):
+        return True
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) is list:
+        return all(_is_literal(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_literal(v, depth + 1) for k, v in value.items())
+    return False
 
 
 def _empty_test(w: _Writer, op: OmittedWhen, v: str) -> str:

@@ -31,7 +31,11 @@ and ``migrate()`` is the escape hatch for everything else (derivations that chan
         endpoint = "containers.inspect"
 
         def migrate(self, data: dict) -> dict:
-            ...  # return a new dict; never mutate `data`
+            if nothing_to_do(data):
+                return data  # unchanged: the same object
+            data = own(data)  # a copy, unless the library decoded the document itself
+            networks = edit(edit(data, "NetworkSettings"), "Networks")  # the same for what it holds
+            ...  # change them in place, return data
 
 Every change is two things at once:
 
@@ -42,7 +46,9 @@ Every change is two things at once:
 
 Rules for ``migrate()``, ``Derived`` functions and custom fields: look at the shape you are given, not at
 the version you were told (some daemons send new shapes to old API versions), be idempotent (a new shape
-passes unchanged), and never mutate the input: copy what you change (``dict(data)``), share the rest.
+passes unchanged), and never mutate the input. A hook returns ``data`` itself when it has nothing to
+change, else a dict of its own: ``own(data)`` and ``edit(obj, key)`` give what it may change in place (the
+objects themselves when ``normalize()`` decoded the body and nothing else holds them, copies otherwise).
 
 How the fields of one change and of consecutive changes run (the reference is marshmallow's ``load``, one
 change after the other; the compiled chains fuse consecutive changes into one pass over each object, see
@@ -61,8 +67,8 @@ change after the other; the compiled chains fuse consecutive changes into one pa
   ``Derived`` field of the same change (:meth:`Shape.declared` refuses both).
 
 For a body it decoded itself, ``normalize()`` runs the compiled chain *in place*: the declarative fields
-then change the objects instead of copying them. ``migrate()`` hooks always copy, as above, so they need not
-know which way they are run.
+then change the objects instead of copying them, and so do hooks through ``own()`` and ``edit()``, which
+is why hooks need not know which way they are run.
 """
 
 from __future__ import annotations
@@ -89,7 +95,9 @@ __all__ = [
     "Shape",
     "Values",
     "current_request",
+    "edit",
     "is_user_defined_network",
+    "own",
 ]
 
 #: What a field's upgrade returns to say "no such key in the result".
@@ -115,6 +123,28 @@ _REQUEST: ContextVar[Request] = ContextVar("normalize_engine_request", default=_
 def current_request() -> Request:
     """The request being normalised, for ``migrate()`` methods that need it (stats take ``id`` from it)."""
     return _REQUEST.get()
+
+
+# True while a chain runs on a document the library decoded itself: nothing else holds its objects.
+_INPLACE: ContextVar[bool] = ContextVar("normalize_engine_inplace", default=False)
+
+
+def own(data: dict[str, Any]) -> dict[str, Any]:
+    """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns the
+    document (it decoded the body), else a shallow copy. Call it once there is something to change."""
+    return data if _INPLACE.get() else dict(data)
+
+
+def edit(data: dict[str, Any], key: str) -> Any:
+    """The object or array at ``data[key]``, to change in place: put back into ``data`` as a shallow copy
+    unless the library owns the document. ``data`` must be a hook's own (from :func:`own`, or ``edit``);
+    anything else at ``key`` (a string, a number, null) is returned as it is."""
+    value = data[key]
+    if not _INPLACE.get():
+        kind = type(value)
+        if kind is dict or kind is list:
+            value = data[key] = kind(value)
+    return value
 
 
 class ShapeError(Exception):
@@ -395,8 +425,14 @@ class Shape(Schema):
     class Meta:
         unknown = INCLUDE
 
+    #: The keys :meth:`migrate` reads or writes, when it says: the compiled chains may then run the fields
+    #: of other keys, of this change and of later ones, in a pass before the hook. ``None``: it may touch
+    #: any key. A test checks the declaration against every recorded answer.
+    touches: ClassVar[tuple[str, ...] | None] = None
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Carry ``data`` one version forward; the default does nothing. Must not mutate ``data``."""
+        """Carry ``data`` one version forward; the default does nothing. Returns ``data`` when it has nothing
+        to change, else a dict of its own; changes ``data`` only through :func:`own` and :func:`edit`."""
         return data
 
     @pre_load

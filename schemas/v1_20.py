@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Nested, Shape
+from normalize_engine.schema import Added, Change, Nested, Shape, edit, own
 
 # A volume's host path: <data-root>/volumes/<name>/_data
 _VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")
-_MOVED_TO_HOST_CONFIG = (
-    ("Memory", "Memory"),
-    ("MemorySwap", "MemorySwap"),
-    ("CpuShares", "CpuShares"),
-    ("Cpuset", "CpusetCpus"),
-)
+# Config keys that moved to HostConfig (old name -> new name), and the one that was dropped.
+_MOVED_TO_HOST_CONFIG = {
+    "Memory": "Memory",
+    "MemorySwap": "MemorySwap",
+    "CpuShares": "CpuShares",
+    "Cpuset": "CpusetCpus",
+}
+_OLD_CONFIG_KEYS = frozenset({*_MOVED_TO_HOST_CONFIG, "PortSpecs"})
 
 
 def mounts_from_volumes(volumes: dict[str, Any], writable: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,15 +63,17 @@ class ContainerMountsFromVolumes(Change):
         "Mounts.*.Driver": "older answers do not name a volume's driver; `local` is assumed",
     }
 
+    touches = ("Volumes", "VolumesRW", "Mounts")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "Volumes" not in data and "VolumesRW" not in data:
             return data
-        out = dict(data)
-        volumes = out.pop("Volumes", None)
-        writable = out.pop("VolumesRW", None)
-        if not out.get("Mounts") and isinstance(volumes, dict):
-            out["Mounts"] = mounts_from_volumes(volumes, writable if isinstance(writable, dict) else {})
-        return out
+        data = own(data)
+        volumes = data.pop("Volumes", None)
+        writable = data.pop("VolumesRW", None)
+        if not data.get("Mounts") and type(volumes) is dict:
+            data["Mounts"] = mounts_from_volumes(volumes, writable if type(writable) is dict else {})
+        return data
 
 
 class ContainerConfigResources(Change):
@@ -79,21 +83,23 @@ class ContainerConfigResources(Change):
 
     endpoint = "containers.inspect"
 
+    touches = ("Config", "HostConfig")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         config = data.get("Config")
-        if not isinstance(config, dict) or not any(
-            old in config for old, _ in (*_MOVED_TO_HOST_CONFIG, ("PortSpecs", ""))
-        ):
+        if type(config) is not dict or config.keys().isdisjoint(_OLD_CONFIG_KEYS):
             return data
-        config = dict(config)
-        host = dict(data["HostConfig"]) if isinstance(data.get("HostConfig"), dict) else {}
-        for old, new in _MOVED_TO_HOST_CONFIG:
+        data = own(data)
+        config = edit(data, "Config")
+        host = edit(data, "HostConfig") if type(data.get("HostConfig")) is dict else {}
+        data["HostConfig"] = host
+        for old, new in _MOVED_TO_HOST_CONFIG.items():
             if old in config:
                 value = config.pop(old)
                 if new not in host:
                     host[new] = value
         config.pop("PortSpecs", None)
-        return {**data, "Config": config, "HostConfig": host}
+        return data
 
 
 class _HostConfigGroupAdd(Shape):

@@ -16,6 +16,8 @@ from normalize_engine.schema import (
     Removed,
     Shape,
     current_request,
+    edit,
+    own,
 )
 
 
@@ -47,15 +49,17 @@ class EventTimeNano(Change):
     timeNano = Derived(_time_nano, reads=("time",))
 
 
+# The default network's entry is built from these top-level fields of NetworkSettings (and their empty
+# values, for an answer without them).
 _DEFAULT_NETWORK_FIELDS = (
-    "EndpointID",
-    "Gateway",
-    "IPAddress",
-    "IPPrefixLen",
-    "IPv6Gateway",
-    "GlobalIPv6Address",
-    "GlobalIPv6PrefixLen",
-    "MacAddress",
+    ("EndpointID", ""),
+    ("Gateway", ""),
+    ("IPAddress", ""),
+    ("IPPrefixLen", 0),
+    ("IPv6Gateway", ""),
+    ("GlobalIPv6Address", ""),
+    ("GlobalIPv6PrefixLen", 0),
+    ("MacAddress", ""),
 )
 
 
@@ -71,37 +75,41 @@ class ContainerNetworks(Change):
         "user-defined networks are not in them",
     }
 
+    touches = ("NetworkSettings", "HostConfig")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
-        if not isinstance(settings, dict) or ("Networks" in settings and settings.get("Ports") is not None):
+        if type(settings) is not dict or ("Networks" in settings and settings.get("Ports") is not None):
             return data
-        settings = dict(settings)
+        data = own(data)
+        settings = edit(data, "NetworkSettings")
         if settings.get("Ports") is None:
             settings["Ports"] = {}
         if "Networks" not in settings:
-            host = data.get("HostConfig") if isinstance(data.get("HostConfig"), dict) else {}
-            mode = host.get("NetworkMode") or "default"
+            host = data.get("HostConfig")
+            mode = (host.get("NetworkMode") if type(host) is dict else None) or "default"
             name = "bridge" if mode == "default" else mode
             if name.startswith("container:"):
                 settings["Networks"] = {}
             else:
                 entry: dict[str, Any] = {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": ""}
-                for key in _DEFAULT_NETWORK_FIELDS:
-                    entry[key] = settings.get(key, 0 if key.endswith("PrefixLen") else "")
+                for key, empty in _DEFAULT_NETWORK_FIELDS:
+                    entry[key] = settings.get(key, empty)
                 entry["DriverOpts"] = None
                 settings["Networks"] = {name: entry}
-        return {**data, "NetworkSettings": settings}
+        return data
 
 
 def _move_volume_driver(data: dict[str, Any]) -> dict[str, Any]:
     config = data.get("Config")
-    if not isinstance(config, dict) or "VolumeDriver" not in config:
+    if type(config) is not dict or "VolumeDriver" not in config:
         return data
-    config = dict(config)
-    driver = config.pop("VolumeDriver")
-    host = dict(data["HostConfig"]) if isinstance(data.get("HostConfig"), dict) else {}
+    data = own(data)
+    driver = edit(data, "Config").pop("VolumeDriver")
+    host = edit(data, "HostConfig") if type(data.get("HostConfig")) is dict else {}
+    data["HostConfig"] = host
     host.setdefault("VolumeDriver", driver)
-    return {**data, "Config": config, "HostConfig": host}
+    return data
 
 
 class _Config(Shape):
@@ -116,6 +124,8 @@ class ContainerConfigOmitEmpty(Change):
 
     endpoint = "containers.inspect"
     Config = Nested(_Config)
+
+    touches = ("Config", "HostConfig")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         return _move_volume_driver(data)

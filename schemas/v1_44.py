@@ -15,12 +15,16 @@ from normalize_engine.schema import (
     Removed,
     Shape,
     Values,
+    edit,
     is_user_defined_network,
+    own,
 )
 
 
 class _WithoutVirtualSize(Shape):
     VirtualSize = Removed()
+
+    touches = ("VirtualSize", "Size")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         virtual = data.get("VirtualSize")
@@ -61,32 +65,33 @@ class ContainerDNSNames(Change):
     endpoint = "containers.inspect"
     versioned = False
 
+    touches = ("NetworkSettings", "Config", "Name", "Id")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
-        networks = settings.get("Networks") if isinstance(settings, dict) else None
-        if not isinstance(networks, dict) or all(
-            not isinstance(ep, dict) or "DNSNames" in ep for ep in networks.values()
-        ):
+        networks = settings.get("Networks") if type(settings) is dict else None
+        if type(networks) is not dict:
             return data
-        config = data.get("Config") if isinstance(data.get("Config"), dict) else {}
-        name = data.get("Name") if isinstance(data.get("Name"), str) else ""
-        cid = data.get("Id") if isinstance(data.get("Id"), str) else ""
-        hostname = config.get("Hostname") if isinstance(config.get("Hostname"), str) else ""
-        new_networks = {}
-        for net, endpoint in networks.items():
-            if not isinstance(endpoint, dict) or "DNSNames" in endpoint:
-                new_networks[net] = endpoint
-                continue
+        missing = [net for net, ep in networks.items() if type(ep) is dict and "DNSNames" not in ep]
+        if not missing:
+            return data
+        config = data.get("Config")
+        name, cid = data.get("Name"), data.get("Id")
+        hostname = config.get("Hostname") if type(config) is dict else None
+        known = [name.removeprefix("/")] if type(name) is str and name else []
+        extra = [short_id(cid)] if type(cid) is str and cid else []
+        if type(hostname) is str and hostname:
+            extra.append(hostname)
+        data = own(data)
+        networks = edit(edit(data, "NetworkSettings"), "Networks")
+        for net in missing:
+            endpoint = edit(networks, net)
             names = None
             if is_user_defined_network(net):
-                aliases = endpoint.get("Aliases") if isinstance(endpoint.get("Aliases"), list) else []
-                candidates = [name.removeprefix("/")] if name else []
-                candidates += aliases
-                candidates += [short_id(cid)] if cid else []
-                candidates += [hostname] if hostname else []
-                names = dedup(candidates)
-            new_networks[net] = {**endpoint, "DNSNames": names}
-        return {**data, "NetworkSettings": {**settings, "Networks": new_networks}}
+                aliases = endpoint.get("Aliases")
+                names = dedup(known + aliases + extra if type(aliases) is list else known + extra)
+            endpoint["DNSNames"] = names
+        return data
 
 
 class InfoCDISpecDirs(Change):

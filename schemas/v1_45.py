@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine._derive import short_id
-from normalize_engine.schema import Added, Change, Convert, Nested, Removed, Shape, is_user_defined_network
+from normalize_engine.schema import (
+    Added,
+    Change,
+    Convert,
+    Nested,
+    Removed,
+    Shape,
+    edit,
+    is_user_defined_network,
+    own,
+)
 
 
 class ImageContainerConfig(Change):
@@ -23,32 +33,40 @@ class ContainerAliases(Change):
 
     endpoint = "containers.inspect"
 
+    touches = ("NetworkSettings", "Config", "Id")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
-        networks = settings.get("Networks") if isinstance(settings, dict) else None
-        if not isinstance(networks, dict):
+        networks = settings.get("Networks") if type(settings) is dict else None
+        if type(networks) is not dict:
             return data
-        config = data.get("Config") if isinstance(data.get("Config"), dict) else {}
-        cid = data.get("Id") if isinstance(data.get("Id"), str) else ""
-        appended = [short_id(cid)] if cid else []
-        if isinstance(config.get("Hostname"), str) and config["Hostname"]:
-            appended.append(config["Hostname"])
+        config = data.get("Config")
+        cid = data.get("Id")
+        hostname = config.get("Hostname") if type(config) is dict else None
+        # appended as [short ID, hostname]: stripped from the end, hostname first
+        appended = [hostname] if type(hostname) is str and hostname else []
+        if type(cid) is str and cid:
+            appended.append(short_id(cid))
         changed = {}
         for net, endpoint in networks.items():
-            if not (isinstance(endpoint, dict) and is_user_defined_network(net)):
+            if type(endpoint) is not dict or not is_user_defined_network(net):
                 continue
             aliases = endpoint.get("Aliases")
-            if not isinstance(aliases, list) or not aliases:
+            if type(aliases) is not list or not aliases:
                 continue
-            kept = list(aliases)
-            for extra in reversed(appended):  # appended as [short ID, hostname]: strip from the end
-                if kept and kept[-1] == extra:
-                    kept.pop()
-            if len(kept) != len(aliases):
-                changed[net] = {**endpoint, "Aliases": kept or None}
+            kept = len(aliases)
+            for extra in appended:
+                if kept and aliases[kept - 1] == extra:
+                    kept -= 1
+            if kept != len(aliases):
+                changed[net] = aliases[:kept] or None
         if not changed:
             return data
-        return {**data, "NetworkSettings": {**settings, "Networks": {**networks, **changed}}}
+        data = own(data)
+        networks = edit(edit(data, "NetworkSettings"), "Networks")
+        for net, aliases in changed.items():
+            edit(networks, net)["Aliases"] = aliases
+        return data
 
 
 # The changes below were found by comparing the recorded 20.10 and 26.1 daemons: daemons since Docker 23.0
@@ -113,19 +131,12 @@ class ContainerRuntime(Change):
     HostConfig = Nested(_HostConfigRuntime)
 
 
-def _default_mode(windows: bool) -> Any:
-    def convert(value: Any) -> Any:
-        return ("nat" if windows else "bridge") if value == "default" else value
-
-    return convert
+def _bridge_for_default(value: Any) -> Any:
+    return "bridge" if value == "default" else value
 
 
 class _HostConfigNetworkMode(Shape):
-    NetworkMode = Convert(_default_mode(windows=False))
-
-
-class _WindowsHostConfigNetworkMode(Shape):
-    NetworkMode = Convert(_default_mode(windows=True))
+    NetworkMode = Convert(_bridge_for_default)
 
 
 class ContainerNetworkModeDefault(Change):
@@ -135,13 +146,16 @@ class ContainerNetworkModeDefault(Change):
     endpoint = "containers.inspect"
     versioned = False
 
+    touches = ("HostConfig", "Platform", "Driver")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         host = data.get("HostConfig")
-        if not isinstance(host, dict) or host.get("NetworkMode") != "default":
+        if type(host) is not dict or host.get("NetworkMode") != "default":
             return data
         windows = data.get("Platform") == "windows" or data.get("Driver") == "windowsfilter"
-        shape = _WindowsHostConfigNetworkMode if windows else _HostConfigNetworkMode
-        return {**data, "HostConfig": shape.compiled()(host)}
+        data = own(data)
+        edit(data, "HostConfig")["NetworkMode"] = "nat" if windows else "bridge"
+        return data
 
 
 class ContainerListNetworkModeDefault(Change):

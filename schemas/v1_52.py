@@ -19,6 +19,7 @@ from normalize_engine.schema import (
     Removed,
     Shape,
     current_request,
+    own,
 )
 
 # Names of containerd snapshotters that no graph driver ever had (moby's graph drivers were aufs, btrfs,
@@ -191,6 +192,8 @@ class ContainerStorage(Change):
     endpoint = "containers.inspect"
     underivable = {"Storage": _SNAPSHOTTER_UNDERIVABLE.format(sign="`ImageManifestDescriptor`")}
 
+    touches = ("Storage", "ImageManifestDescriptor", "GraphDriver")
+
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "Storage" in data:
             return data
@@ -198,10 +201,10 @@ class ContainerStorage(Change):
         name = _snapshotter_name(data.get("GraphDriver"), containerd_store)
         if name is None:
             return data
-        out = dict(data)
-        del out["GraphDriver"]
-        out["Storage"] = {"RootFS": {"Snapshot": {"Name": name}}}
-        return out
+        data = own(data)
+        del data["GraphDriver"]
+        data["Storage"] = {"RootFS": {"Snapshot": {"Name": name}}}
+        return data
 
 
 # ------------------------------------------------------------------------------------------------ events

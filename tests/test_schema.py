@@ -248,8 +248,9 @@ def test_derived_reads_the_keys_as_the_changes_before_left_them() -> None:
 
 
 def test_derived_is_a_barrier_only_when_a_key_it_reads_was_touched_before_in_the_pass() -> None:
-    # Status changed earlier in the pass: a new pass starts at Health.
-    assert _pass_keys((_Mark, _Health, _DropStatus)) == [["Status"], ["Health", "Gone", "Status"]]
+    # Status changed earlier in the pass: a new pass starts at Health (Gone, which it does not read, is
+    # carried through in the pass before).
+    assert _pass_keys((_Mark, _Health, _DropStatus)) == [["Status", "Gone"], ["Health", "Status"]]
     # Nothing it reads touched before: one pass, and the later change of Status runs after it.
     assert _pass_keys((_Other, _Health, _DropStatus)) == [["Other", "Gone", "Health", "Status"]]
     # First in its pass: nothing to wait for.
@@ -293,6 +294,55 @@ def test_derived_after_a_hook_and_in_nested_shapes() -> None:
     assert expected["Items"][0] == {"Health": {"Status": "healthy"}}
     assert expected["Map"]["a"] == {"Status": "Up (healthy)!", "Health": {"Status": "healthy"}}
     assert _chain.fuse(shapes)(document) == expected
+
+
+class _CopyStatus(Shape):
+    """A hook that says what it touches: `Copy` from `Status`."""
+
+    touches = ("Status", "Copy")
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "Copy": data["Status"]} if "Status" in data else data
+
+
+class _CopyStatusUnsaid(_CopyStatus):
+    touches = None
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        (_Other, _CopyStatus, _Mark, _Other),
+        (_Mark, _CopyStatus, _DropStatus, _Other),
+        (_Other, _CopyStatusUnsaid, _Other, _Mark),
+        (_Health, _CopyStatus, _Other, _Mark, _DropStatus),
+    ],
+    ids=lambda shapes: "+".join(s.__name__.strip("_") for s in shapes),
+)
+@pytest.mark.parametrize(
+    "document", [{"Status": "Up (healthy)", "Gone": 1}, {"Other": 2}, {}, {"Copy": 0, "Status": "x!"}]
+)
+def test_fields_move_across_a_hook_that_does_not_touch_their_key(
+    shapes: tuple[type[Shape], ...], document: Any
+) -> None:
+    old = copy.deepcopy(document)
+    assert _chain.fuse(shapes)(document) == _load_one_by_one(shapes, copy.deepcopy(document))
+    assert document == old
+
+
+def test_a_hook_is_a_barrier_for_the_keys_it_touches_only() -> None:
+    # Other and Gone are carried through before the hook; Status, which it reads, waits for it.
+    assert _pass_keys((_Other, _CopyStatus, _Mark, _Other)) == [["Other", "Gone"], ["Status"]]
+    # Without `touches` the hook may read anything: nothing moves before it.
+    assert _pass_keys((_Other, _CopyStatusUnsaid, _Other, _Mark)) == [
+        ["Other", "Gone"],
+        ["Other", "Gone", "Status"],
+    ]
+    # A field never moves before an earlier field of its key, nor before a Derived field that reads it.
+    assert _pass_keys((_Health, _CopyStatus, _Other, _Mark, _DropStatus)) == [
+        ["Health", "Gone", "Other"],
+        ["Status"],
+    ]
 
 
 def test_derived_errors_say_where() -> None:
