@@ -18,7 +18,7 @@ from ._errors import InvalidBodyError, NormalizeWarning, UnknownVersionError
 from ._registry import REGISTRY
 from ._stream import iter_documents
 from ._versions import parse_version, split_path
-from .schema import _INPLACE, _REQUEST, Request, ShapeError
+from .schema import _OWNED, _REQUEST, Request, ShapeError
 
 VERSIONS_V: tuple[Version, ...] = REGISTRY.versions
 OLDEST: Version = VERSIONS_V[0]
@@ -57,7 +57,7 @@ class Plan:
         if run is None:
             return document
         token = _REQUEST.set(self.request)
-        inplace = _INPLACE.set(True) if owned else None
+        ownership = _OWNED.set(True if owned else set())
         try:
             return run(document, owned)
         except ShapeError as exc:
@@ -65,8 +65,7 @@ class Plan:
         except RecursionError:
             raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
         finally:
-            if inplace is not None:
-                _INPLACE.reset(inplace)
+            _OWNED.reset(ownership)
             _REQUEST.reset(token)
 
     def _what(self) -> str:

@@ -125,25 +125,43 @@ def current_request() -> Request:
     return _REQUEST.get()
 
 
-# True while a chain runs on a document the library decoded itself: nothing else holds its objects.
-_INPLACE: ContextVar[bool] = ContextVar("normalize_engine_inplace", default=False)
+# What a hook may change in place while a chain runs: True for a document the library decoded itself
+# (nothing else holds its objects), else the ids of the copies hooks made for this call (they stay alive
+# in the result, so no object of the input can share an id with one); None outside a chain: copy always.
+_OWNED: ContextVar[set[int] | bool | None] = ContextVar("normalize_engine_owned", default=None)
 
 
 def own(data: dict[str, Any]) -> dict[str, Any]:
-    """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns the
-    document (it decoded the body), else a shallow copy. Call it once there is something to change."""
-    return data if _INPLACE.get() else dict(data)
+    """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns it
+    (it decoded the body, or a hook of the same call copied it already), else a shallow copy. Call it once
+    there is something to change."""
+    owned = _OWNED.get()
+    if owned is True:
+        return data
+    if owned is None or owned is False:
+        return dict(data)
+    if id(data) not in owned:
+        data = dict(data)
+        owned.add(id(data))
+    return data
 
 
 def edit(data: dict[str, Any], key: str) -> Any:
     """The object or array at ``data[key]``, to change in place: put back into ``data`` as a shallow copy
-    unless the library owns the document. ``data`` must be a hook's own (from :func:`own`, or ``edit``);
-    anything else at ``key`` (a string, a number, null) is returned as it is."""
+    unless the library owns it (as :func:`own`). ``data`` must be a hook's own (from :func:`own` or
+    ``edit``); anything else at ``key`` (a string, a number, null) is returned as it is."""
     value = data[key]
-    if not _INPLACE.get():
-        kind = type(value)
-        if kind is dict or kind is list:
-            value = data[key] = kind(value)
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return value
+    owned = _OWNED.get()
+    if owned is True:
+        return value
+    if owned is None or owned is False:
+        value = data[key] = kind(value)
+    elif id(value) not in owned:
+        value = data[key] = kind(value)
+        owned.add(id(value))
     return value
 
 
