@@ -53,7 +53,7 @@ from .schema import (
 if TYPE_CHECKING:
     from .schema import Change
 
-__all__ = ["Step", "chain", "fuse", "run", "run_reference", "runner", "steps"]
+__all__ = ["Step", "chain", "fuse", "fuse_many", "run", "run_reference", "runner", "steps"]
 
 Step = Callable[..., Any]  # (document, inplace=False) -> document
 
@@ -424,18 +424,34 @@ def _emit_descent(
     w.add(ind + 3, put(out))
 
 
-def _generate(shapes: tuple[type[Shape], ...]) -> Step:
+def _generate(shapes: tuple[type[Shape], ...], many: bool = False) -> Step:
     w = _Writer()
-    name = "fused_" + "_".join(s.__name__ for s in shapes)[:200]
-    w.add(0, f"def {name}(obj, inplace=False):")
-    _emit_shape(w, shapes, "obj", "owned", 0, 1)
-    w.add(1, "return obj")
+    name = ("fused_many_" if many else "fused_") + "_".join(s.__name__ for s in shapes)[:200]
+    if many:
+        # The loop of a list endpoint is generated too: one call per answer, not one per item.
+        w.add(0, f"def {name}(document, inplace=False):")
+        w.add(1, 'if type(document) is not list:\n    raise ShapeError("an array", document)\nout = None')
+        w.add(1, "for index, obj in enumerate(document):\n    item = obj\n    try:")
+        _emit_shape(w, shapes, "obj", "owned", 0, 3)
+        w.add(2, 'except ShapeError as exc:\n    exc.where.insert(0, f"[{index}]")\n    raise')
+        w.add(
+            2,
+            "if obj is not item:\n    if out is None:\n        out = document if inplace else list(document)",
+        )
+        w.add(3, "out[index] = obj")
+        w.add(1, "return document if out is None else out")
+    else:
+        w.add(0, f"def {name}(obj, inplace=False):")
+        _emit_shape(w, shapes, "obj", "owned", 0, 1)
+        w.add(1, "return obj")
     source = "\n".join(w.lines) + "\n"
     namespace = w.names
     exec(compile(source, f"<normalize_engine fused {name}>", "exec"), namespace)
     function: Step = namespace[name]
     function.__qualname__ = name
-    function.__doc__ = "Fused: " + ", ".join(s.__qualname__ for s in shapes)
+    function.__doc__ = ("Fused, on every item: " if many else "Fused: ") + ", ".join(
+        s.__qualname__ for s in shapes
+    )
     function._source = source  # type: ignore[attr-defined]  # for debugging: print(f._source)
     return function
 
@@ -449,28 +465,11 @@ def fuse(shapes: tuple[type[Shape], ...]) -> Step:
     return _generate(tuple(shapes))
 
 
-def many(apply: Step) -> Step:
-    """``apply`` on every item of an array (a list endpoint's answer); the same array back when no item
-    changed (and the input is not the library's own)."""
-
-    def run_many(document: Any, inplace: bool = False) -> Any:
-        if type(document) is not list:
-            raise ShapeError("an array", document)
-        try:
-            out = [apply(item, inplace) for item in document]
-            if not inplace and all(new is old for new, old in zip(out, document, strict=True)):
-                return document  # nothing changed: the same array, as for one document
-            return out
-        except ShapeError as exc:
-            for index, item in enumerate(document):  # find the item, for the message (apply is pure)
-                try:
-                    apply(item)
-                except ShapeError:
-                    exc.where.insert(0, f"[{index}]")
-                    break
-            raise exc from None
-
-    return run_many
+@lru_cache(maxsize=1024)
+def fuse_many(shapes: tuple[type[Shape], ...]) -> Step:
+    """As :func:`fuse`, on every item of an array (a list endpoint's answer): the same array back when no
+    item changed (and the input is not the library's own)."""
+    return _generate(tuple(shapes), many=True)
 
 
 # ------------------------------------------------------------------------------------------ chains
@@ -498,10 +497,10 @@ def chain(endpoint: str, source: Version | None, target: Version) -> Step | None
 @lru_cache(maxsize=4096)
 def runner(endpoint: str, is_list: bool, source: Version | None, target: Version) -> Step | None:
     """What to run on a whole answer: the fused chain, over every item for list endpoints."""
-    apply = chain(endpoint, source, target)
-    if apply is None or not is_list:
-        return apply
-    return many(apply)
+    if not is_list:
+        return chain(endpoint, source, target)
+    changes = _changes(endpoint, source, target)
+    return fuse_many(changes) if changes else None
 
 
 def run(steps_: tuple[Step, ...], document: Any) -> Any:

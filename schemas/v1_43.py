@@ -8,10 +8,12 @@ from normalize_engine.schema import Change, Convert, Each, Shape
 
 
 def _without(marker: str) -> Any:
+    alone = [marker]
+
     def convert(value: Any) -> Any:
-        if value is None:
+        if value is None or value == alone:  # null, or the marker alone (most untagged images)
             return []
-        if isinstance(value, list) and marker in value:
+        if type(value) is list and marker in value:
             return [item for item in value if item != marker]
         return value
 
@@ -29,7 +31,7 @@ class ImageListNoneTags(Change):
 
 def _without_or_null(marker: str) -> Any:
     def convert(value: Any) -> Any:
-        if isinstance(value, list) and marker in value:
+        if type(value) is list and marker in value:
             return [item for item in value if item != marker] or None
         return value
 
