@@ -72,15 +72,10 @@ def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
     return value
 
 
-def _unchanged(new: Any, old: Any) -> bool:
-    return new is old or (type(new) is type(old) and type(new) in _SCALARS and new == old)
-
-
 _HELPERS: dict[str, Any] = {
     "MISSING": MISSING,
     "ShapeError": ShapeError,
     "_slot": _slot,
-    "_unchanged": _unchanged,
     "_SCALARS": _SCALARS,
     "deepcopy": copy.deepcopy,
 }
@@ -352,7 +347,10 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
                     w.add(ind, f"if {x} is not MISSING and ({test}):\n    {x} = MISSING")
             else:  # Convert
                 w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, 'conv')}({x})")
-    w.add(ind, f"if not _unchanged({x}, {x0}):")
+    w.add(
+        ind,
+        f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",
+    )
     w.add(ind, _own(var, owned, 1))
     w.add(ind + 1, _set_or_delete(var, k, x))
 

@@ -66,6 +66,8 @@ def state_from_status_text(status: str) -> str:
 
 def health_from_status_text(status: str) -> str:
     """A container list item's ``Health.Status`` from its ``Status`` text (``Up 5 minutes (healthy)``)."""
+    if not status.endswith(")"):
+        return "none"
     if status.endswith("(healthy)"):
         return "healthy"
     if status.endswith("(unhealthy)"):

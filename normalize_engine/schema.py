@@ -129,13 +129,14 @@ def current_request() -> Request:
 # (nothing else holds its objects), else the ids of the copies hooks made for this call (they stay alive
 # in the result, so no object of the input can share an id with one); None outside a chain: copy always.
 _OWNED: ContextVar[set[int] | bool | None] = ContextVar("normalize_engine_owned", default=None)
+_owned = _OWNED.get
 
 
 def own(data: dict[str, Any]) -> dict[str, Any]:
     """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns it
     (it decoded the body, or a hook of the same call copied it already), else a shallow copy. Call it once
     there is something to change."""
-    owned = _OWNED.get()
+    owned = _owned()
     if owned is True:
         return data
     if owned is None or owned is False:
@@ -154,7 +155,7 @@ def edit(data: dict[str, Any], key: str) -> Any:
     kind = type(value)
     if kind is not dict and kind is not list:
         return value
-    owned = _OWNED.get()
+    owned = _owned()
     if owned is True:
         return value
     if owned is None or owned is False:

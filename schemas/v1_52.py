@@ -226,7 +226,7 @@ class EventLegacyFields(Change):
 def _health(data: dict[str, Any]) -> Any:
     """A container summary's `Health`, read from its `Status` text (daemon/container/view.go)."""
     status = data.get("Status")
-    if not isinstance(status, str):
+    if type(status) is not str:
         return MISSING
     return {"Status": health_from_status_text(status), "FailingStreak": 0}
 
