@@ -75,23 +75,34 @@ class ContainerDNSNames(Change):
         missing = [net for net, ep in networks.items() if type(ep) is dict and "DNSNames" not in ep]
         if not missing:
             return data
-        config = data.get("Config")
-        name, cid = data.get("Name"), data.get("Id")
-        hostname = config.get("Hostname") if type(config) is dict else None
-        known = [name.removeprefix("/")] if type(name) is str and name else []
-        extra = [short_id(cid)] if type(cid) is str and cid else []
-        if type(hostname) is str and hostname:
-            extra.append(hostname)
         data = own(data)
         networks = edit(edit(data, "NetworkSettings"), "Networks")
+        names: tuple[list[str], list[str]] | None = None
         for net in missing:
             endpoint = edit(networks, net)
-            names = None
-            if is_user_defined_network(net):
-                aliases = endpoint.get("Aliases")
-                names = dedup(known + aliases + extra if type(aliases) is list else known + extra)
-            endpoint["DNSNames"] = names
+            if not is_user_defined_network(net):
+                endpoint["DNSNames"] = None
+                continue
+            if names is None:
+                names = _container_dns_names(data)
+            aliases = endpoint.get("Aliases")
+            before, after = names
+            endpoint["DNSNames"] = dedup(
+                before + aliases + after if type(aliases) is list else before + after
+            )
         return data
+
+
+def _container_dns_names(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The names a container answers to on every user-defined network: those before its aliases there
+    (its name) and those after (its short ID and hostname), the ones it has."""
+    name, cid, config = data.get("Name"), data.get("Id"), data.get("Config")
+    hostname = config.get("Hostname") if type(config) is dict else None
+    before = [name.removeprefix("/")] if type(name) is str and name else []
+    after = [short_id(cid)] if type(cid) is str and cid else []
+    if type(hostname) is str and hostname:
+        after.append(hostname)
+    return before, after
 
 
 class InfoCDISpecDirs(Change):

@@ -27,6 +27,17 @@ class ImageContainerConfig(Change):
     ContainerConfig = Removed()
 
 
+def _appended_aliases(data: dict[str, Any]) -> list[str]:
+    """What older daemons appended to a container's aliases, [short ID, hostname], in the order they are
+    stripped from the end: hostname first."""
+    config, cid = data.get("Config"), data.get("Id")
+    hostname = config.get("Hostname") if type(config) is dict else None
+    appended = [hostname] if type(hostname) is str and hostname else []
+    if type(cid) is str and cid:
+        appended.append(short_id(cid))
+    return appended
+
+
 class ContainerAliases(Change):
     """`Aliases` on a user-defined network holds only the aliases asked for: the short container ID and
     the hostname that older daemons appended are taken off its end (they stay in `DNSNames`)."""
@@ -40,13 +51,7 @@ class ContainerAliases(Change):
         networks = settings.get("Networks") if type(settings) is dict else None
         if type(networks) is not dict:
             return data
-        config = data.get("Config")
-        cid = data.get("Id")
-        hostname = config.get("Hostname") if type(config) is dict else None
-        # appended as [short ID, hostname]: stripped from the end, hostname first
-        appended = [hostname] if type(hostname) is str and hostname else []
-        if type(cid) is str and cid:
-            appended.append(short_id(cid))
+        appended: list[str] | None = None
         changed = {}
         for net, endpoint in networks.items():
             if type(endpoint) is not dict or not is_user_defined_network(net):
@@ -54,6 +59,8 @@ class ContainerAliases(Change):
             aliases = endpoint.get("Aliases")
             if type(aliases) is not list or not aliases:
                 continue
+            if appended is None:
+                appended = _appended_aliases(data)
             kept = len(aliases)
             for extra in appended:
                 if kept and aliases[kept - 1] == extra:

@@ -1,0 +1,98 @@
+"""A hook's ``touches`` is true on every recorded answer.
+
+``Shape.touches`` lets the compiled chains carry the fields of other keys through in a pass before the hook,
+so a key the hook reads or writes but does not declare would make the fused chain differ from marshmallow's
+one-change-after-the-other run, silently, on the answers that exercise it. For every change whose hook says
+what it touches, and every recorded answer of its endpoints (each daemon, each API version) as the changes
+before it leave it, this checks that the hook:
+
+- changes no key outside ``touches`` (nor adds or removes one);
+- gives the same values for its keys when it is shown those keys only (it reads nothing else).
+
+(Hooks that change none of the recorded answers, such as ContainerStorage on these graph-driver daemons,
+are checked on what they are given all the same: they must leave it as it is.)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from normalize_engine import _chain
+from normalize_engine._endpoints import route
+from normalize_engine._registry import REGISTRY
+from normalize_engine._versions import parse_version
+from normalize_engine.schema import Change
+from tests.recorded import load_recorded
+
+NEWEST = REGISTRY.versions[-1]
+DECLARED = sorted(
+    {
+        change
+        for entry in REGISTRY.entries
+        for change in entry.changes
+        if change.touches is not None and _chain._hook(change) is not None
+    },
+    key=lambda c: c.__name__,
+)
+
+
+def _documents(change: type[Change]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every recorded document of the change's endpoints, as the changes before it in the chain leave it."""
+    endpoints = set(change.endpoints())
+    for daemon in load_recorded():
+        for exchange in daemon.exchanges:
+            found = route(exchange.method, exchange.path.split("?")[0])
+            if found is None or found.name not in endpoints or exchange.stream:
+                continue
+            for answer in exchange.versioned():
+                if answer.status != 200:
+                    continue
+                source = parse_version(answer.version)
+                body = answer.json()
+                before = []
+                for step in REGISTRY.changes_between(found.name, source, NEWEST):
+                    if step is change:
+                        break
+                    before.append(step)
+                else:
+                    continue  # the change is not on this answer's way
+                documents = body if found.many else [body]
+                for index, document in enumerate(documents):
+                    if before:
+                        document = _chain.fuse(tuple(before))(document)
+                    where = f"{daemon.name} {answer.version} {exchange.key}" + (
+                        f"[{index}]" if found.many else ""
+                    )
+                    yield where, document
+
+
+def test_some_hooks_say_what_they_touch() -> None:
+    assert len(DECLARED) >= 5, "the inspect chain's hooks declare what they touch"
+
+
+@pytest.mark.parametrize("change", DECLARED, ids=lambda c: c.__name__)
+def test_a_hook_touches_only_the_keys_it_declares(change: type[Change]) -> None:
+    hook = _chain._hook(change)
+    assert hook is not None and change.touches is not None
+    touches = set(change.touches)
+    seen = 0
+    for where, document in _documents(change):
+        seen += 1
+        before = copy.deepcopy(document)
+        after = hook(document)
+        assert document == before, f"{where}: the hook mutated its input"
+        outside = {k: v for k, v in before.items() if k not in touches}
+        assert {k: v for k, v in after.items() if k not in touches} == outside, (
+            f"{where}: {change.__name__} changed keys it does not declare in `touches`"
+        )
+        mine = {k: v for k, v in before.items() if k in touches}
+        alone = hook(copy.deepcopy(mine))
+        assert alone == {k: v for k, v in after.items() if k in touches}, (
+            f"{where}: {change.__name__} gives other values when shown only the keys of `touches`: it reads "
+            "a key it does not declare"
+        )
+    assert seen, f"no recorded answer reaches {change.__name__}"
