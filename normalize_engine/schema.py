@@ -132,19 +132,25 @@ _OWNED: ContextVar[set[int] | bool | None] = ContextVar("normalize_engine_owned"
 _owned = _OWNED.get
 
 
+def _take(value: Any) -> Any:
+    """``value`` (a dict or list) when the running chain owns it, else a shallow copy it then owns."""
+    owned = _owned()
+    if owned is True:
+        return value
+    if isinstance(owned, set):
+        if id(value) in owned:
+            return value
+        value = type(value)(value)
+        owned.add(id(value))
+        return value
+    return type(value)(value)
+
+
 def own(data: dict[str, Any]) -> dict[str, Any]:
     """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns it
     (it decoded the body, or a hook of the same call copied it already), else a shallow copy. Call it once
     there is something to change."""
-    owned = _owned()
-    if owned is True:
-        return data
-    if owned is None or owned is False:
-        return dict(data)
-    if id(data) not in owned:
-        data = dict(data)
-        owned.add(id(data))
-    return data
+    return _take(data)  # type: ignore[no-any-return]
 
 
 def edit(data: dict[str, Any], key: str) -> Any:
@@ -155,15 +161,10 @@ def edit(data: dict[str, Any], key: str) -> Any:
     kind = type(value)
     if kind is not dict and kind is not list:
         return value
-    owned = _owned()
-    if owned is True:
-        return value
-    if owned is None or owned is False:
-        value = data[key] = kind(value)
-    elif id(value) not in owned:
-        value = data[key] = kind(value)
-        owned.add(id(value))
-    return value
+    taken = _take(value)
+    if taken is not value:
+        data[key] = taken
+    return taken
 
 
 class ShapeError(Exception):

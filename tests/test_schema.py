@@ -471,3 +471,27 @@ def test_random_chains_with_derived_fields_equal_marshmallow() -> None:
             assert document == old, "the input must not be mutated"
             checked += 1
     assert checked > 1000
+
+
+def test_own_and_edit_copy_once_a_call_and_never_change_the_input() -> None:
+    from normalize_engine import schema
+
+    data = {"A": {"x": 1}, "B": [1], "C": "text"}
+    before = copy.deepcopy(data)
+    token = schema._OWNED.set(set())  # a chain on the caller's objects
+    try:
+        mine = schema.own(data)
+        assert mine is not data and schema.own(mine) is mine  # the copy is the call's own from then on
+        a = schema.edit(mine, "A")
+        a["x"] = 2
+        assert a is not data["A"] and schema.edit(mine, "A") is a
+        assert schema.edit(mine, "C") == "text"
+    finally:
+        schema._OWNED.reset(token)
+    assert data == before
+    token = schema._OWNED.set(True)  # a body the library decoded: nothing else holds it
+    try:
+        assert schema.own(data) is data and schema.edit(data, "B") is data["B"]
+    finally:
+        schema._OWNED.reset(token)
+    assert schema.own(data) is not data  # outside a chain (marshmallow's load): always a copy
