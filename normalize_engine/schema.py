@@ -126,8 +126,9 @@ def current_request() -> Request:
 
 
 # What a hook may change in place while a chain runs: True for a document the library decoded itself
-# (nothing else holds its objects), else the ids of the copies hooks made for this call (they stay alive
-# in the result, so no object of the input can share an id with one); None outside a chain: copy always.
+# (nothing else holds its objects), else the ids of the copies hooks made for this call; None outside a
+# chain: copy always. An id in the set is that of a copy of this call, or of an object made in this call
+# after that copy was dropped: never of one of the caller's objects, which all outlive the call.
 _OWNED: ContextVar[set[int] | bool | None] = ContextVar("normalize_engine_owned", default=None)
 _owned = _OWNED.get
 
