@@ -133,25 +133,24 @@ _OWNED: ContextVar[set[int] | bool | None] = ContextVar("normalize_engine_owned"
 _owned = _OWNED.get
 
 
-def _take(value: Any) -> Any:
-    """``value`` (a dict or list) when the running chain owns it, else a shallow copy it then owns."""
-    owned = _owned()
-    if owned is True:
+def _copy(value: Any, owned: set[int] | bool | None) -> Any:
+    """``value`` (a dict or list) for the running chain, which does not own the document: ``value`` itself
+    if a hook of this call copied it already, else a shallow copy, remembered for the call."""
+    if owned is None or owned is False:
+        return type(value)(value)
+    if id(value) in owned:  # type: ignore[operator]
         return value
-    if isinstance(owned, set):
-        if id(value) in owned:
-            return value
-        value = type(value)(value)
-        owned.add(id(value))
-        return value
-    return type(value)(value)
+    value = type(value)(value)
+    owned.add(id(value))  # type: ignore[union-attr]
+    return value
 
 
 def own(data: dict[str, Any]) -> dict[str, Any]:
     """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns it
     (it decoded the body, or a hook of the same call copied it already), else a shallow copy. Call it once
     there is something to change."""
-    return _take(data)  # type: ignore[no-any-return]
+    owned = _owned()
+    return data if owned is True else _copy(data, owned)
 
 
 def edit(data: dict[str, Any], key: str) -> Any:
@@ -160,12 +159,14 @@ def edit(data: dict[str, Any], key: str) -> Any:
     ``edit``); anything else at ``key`` (a string, a number, null) is returned as it is."""
     value = data[key]
     kind = type(value)
-    if kind is not dict and kind is not list:
-        return value
-    taken = _take(value)
-    if taken is not value:
-        data[key] = taken
-    return taken
+    if kind is dict or kind is list:
+        owned = _owned()
+        if owned is not True:
+            taken = _copy(value, owned)
+            if taken is not value:
+                data[key] = taken
+            return taken
+    return value
 
 
 class ShapeError(Exception):
