@@ -48,6 +48,7 @@ from .schema import (
     ShapeError,
     Values,
     _ChangeField,
+    _owned,
 )
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ _HELPERS: dict[str, Any] = {
     "MISSING": MISSING,
     "ShapeError": ShapeError,
     "_slot": _slot,
+    "_owned": _owned,
     "_SCALARS": _SCALARS,
     "deepcopy": copy.deepcopy,
 }
@@ -161,7 +163,8 @@ def _merge(fields: list[_ChangeField]) -> list[_ChangeField | tuple[type, tuple[
 class _Writer:
     """Collects the generated source and the objects it refers to by name."""
 
-    def __init__(self) -> None:
+    def __init__(self, track: bool = False) -> None:
+        self.track = track  # remember the copies made in the call, in ``mine`` (see _tracks)
         self.names: dict[str, Any] = dict(_HELPERS)
         self.lines: list[str] = []
         self._ids = itertools.count()
@@ -186,17 +189,22 @@ def _is_added(ops: list[Any]) -> bool:
 _MAX_INLINE_DEPTH = 6  # deeper descents call a fused function of their own
 
 
-def _own(var: str, owned: str, indent: int) -> str:
-    """Copy ``var`` before its first change in this pass (it may be shared with the input)."""
+def _own(w: _Writer, var: str, owned: str, indent: int) -> str:
+    """Copy ``var`` before its first change in this pass (it may be shared with the input); a tracking
+    chain remembers the copy, so that later passes and hooks of the call change it in place."""
     pad = "    " * indent
-    return f"{pad}if not {owned}:\n{pad}    {var} = dict({var})\n{pad}    {owned} = True\n"
+    remember = f"{pad}    mine.add(id({var}))\n" if w.track else ""
+    return f"{pad}if not {owned}:\n{pad}    {var} = dict({var})\n{remember}{pad}    {owned} = True\n"
 
 
 def _emit_shape(
     w: _Writer, shapes: tuple[type[Shape], ...], var: str, owned: str, depth: int, ind: int
 ) -> None:
     """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes."""
-    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = inplace')
+    # A nested object may be a copy this call made already (an earlier pass, or a hook): a tracking chain
+    # changes it in place. The top-level object is the caller's, or the library's own (inplace).
+    ours = f"inplace or id({var}) in mine" if w.track and depth else "inplace"
+    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = {ours}')
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
@@ -245,22 +253,22 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         _emit_descent(w, kind, shapes, k, var, owned, depth + 1, ind)
         return
     if type(op) is Removed:
-        w.add(ind, f"if {k} in {var}:\n{_own(var, owned, 1)}    del {var}[{k}]")
+        w.add(ind, f"if {k} in {var}:\n{_own(w, var, owned, 1)}    del {var}[{k}]")
         return
     if type(op) is Added:
         value = _default(w, op.default)
-        w.add(ind, f"if {k} not in {var}:\n{_own(var, owned, 1)}    {var}[{k}] = {value}")
+        w.add(ind, f"if {k} not in {var}:\n{_own(w, var, owned, 1)}    {var}[{k}] = {value}")
         return
     if type(op) is OmittedWhen:
         test = _empty_test(w, op, "v")
         if test:
             w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {test}:")
-            w.add(ind, f"{_own(var, owned, 2)}        del {var}[{k}]")
+            w.add(ind, f"{_own(w, var, owned, 2)}        del {var}[{k}]")
         return
     if type(op) is Derived:
         derive = w.const(op.derive, "derive")
         w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
-        w.add(ind + 2, f"{_own(var, owned, 0)}{var}[{k}] = new")
+        w.add(ind + 2, f"{_own(w, var, owned, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
         convert = w.const(op.convert, "conv")
@@ -269,7 +277,7 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
             ind + 1,
             "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
         )
-        w.add(ind, _own(var, owned, 2))
+        w.add(ind, _own(w, var, owned, 2))
         w.add(ind + 2, _set_or_delete(var, k, "new"))
         return
     # Anything else (a custom field class): through the field object.
@@ -351,7 +359,7 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",
     )
-    w.add(ind, _own(var, owned, 1))
+    w.add(ind, _own(w, var, owned, 1))
     w.add(ind + 1, _set_or_delete(var, k, x))
 
 
@@ -390,7 +398,7 @@ def _emit_descent(
         return f"if {into} is not MISSING:\n    {x} = {into}"
 
     def put(x: str) -> str:
-        return f"{_own(var, owned, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
+        return f"{_own(w, var, owned, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
 
     if kind is Nested:
         w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
@@ -406,6 +414,8 @@ def _emit_descent(
         check = f'if type({lst}) is not dict:\n    raise ShapeError("an object", {lst})'
         loop, where = f"for {i}, {o} in {lst}.items():", f'f"[{{{i}!r}}]"'
         copy_ = "dict"
+    ours = f"inplace or id({lst}) in mine" if w.track else "inplace"
+    remember = f"        mine.add(id({out}))\n" if w.track else ""
     w.add(ind, get(lst) + f"\n    if {lst} is not None:")
     w.add(
         ind + 2,
@@ -415,16 +425,41 @@ def _emit_descent(
     w.add(ind + 3, f"except ShapeError as exc:\n    exc.where.insert(0, {where})\n    raise")
     w.add(
         ind + 3,
-        f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {lst} if inplace else {copy_}({lst})\n"
-        f"    {out}[{i}] = {o}",
+        f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {lst} if {ours} else {copy_}({lst})\n"
+        f"{remember}    {out}[{i}] = {o}",
     )
     w.add(ind + 2, f"if {out} is not None:")
     w.add(ind + 3, put(out))
 
 
+def _tracks(shapes: tuple[type[Shape], ...]) -> bool:
+    """Whether a nested object may be changed again after it was copied: somewhere a level has hooks or
+    several passes, and objects below it. Such a chain remembers its copies for the call (``mine``) and
+    changes them in place later (the top level has its own flag, ``owned``)."""
+    passes = _passes(shapes)
+    descents = [
+        op[1]
+        for _, by_key in passes
+        for fields in by_key.values()
+        for op in _merge(fields)
+        if isinstance(op, tuple)
+    ]
+    if descents and (len(passes) > 1 or passes[0][0] is not None):
+        return True
+    return any(_tracks(inner) for inner in descents)
+
+
 def _generate(shapes: tuple[type[Shape], ...], many: bool = False) -> Step:
-    w = _Writer()
+    w = _Writer(track=_tracks(shapes))
     name = ("fused_many_" if many else "fused_") + "_".join(s.__name__ for s in shapes)[:200]
+    if w.track:
+        # The copies hooks make (own(), edit()) are in the call's set; outside normalize() (or for a body
+        # the library owns, where nothing is copied) a set of the function's own.
+        w.add(1, "mine = _owned()\nif type(mine) is not set:\n    mine = set()")
+        prologue = w.lines[:]
+        w.lines.clear()
+    else:
+        prologue = []
     if many:
         # The loop of a list endpoint is generated too: one call per answer, not one per item.
         w.add(0, f"def {name}(document, inplace=False):")
@@ -442,7 +477,7 @@ def _generate(shapes: tuple[type[Shape], ...], many: bool = False) -> Step:
         w.add(0, f"def {name}(obj, inplace=False):")
         _emit_shape(w, shapes, "obj", "owned", 0, 1)
         w.add(1, "return obj")
-    source = "\n".join(w.lines) + "\n"
+    source = "\n".join(w.lines[:1] + prologue + w.lines[1:]) + "\n"
     namespace = w.names
     exec(compile(source, f"<normalize_engine fused {name}>", "exec"), namespace)
     function: Step = namespace[name]

@@ -495,3 +495,46 @@ def test_own_and_edit_copy_once_a_call_and_never_change_the_input() -> None:
     finally:
         schema._OWNED.reset(token)
     assert schema.own(data) is not data  # outside a chain (marshmallow's load): always a copy
+
+
+def test_a_chain_copies_a_nested_object_once_across_passes_and_hooks() -> None:
+    from normalize_engine import schema
+
+    class _XA(Shape):
+        A = Added(1)
+
+    class _XB(Shape):
+        B = Added(2)
+
+    class AddA(Shape):
+        X = Nested(_XA)
+
+    class Hook(Shape):
+        touches = ("X",)
+
+        def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+            if type(data.get("X")) is not dict or "H" in data["X"]:
+                return data
+            data = schema.own(data)
+            schema.edit(data, "X")["H"] = 0
+            return data
+
+    class AddB(Shape):
+        X = Nested(_XB)
+
+    shapes = (AddA, Hook, AddB)
+    document = {"X": {"Z": 0}, "Y": [1]}
+    expected = _load_one_by_one(shapes, copy.deepcopy(document))
+    assert expected == {"X": {"Z": 0, "A": 1, "H": 0, "B": 2}, "Y": [1]}
+    copies: set[int] = set()
+    token = schema._OWNED.set(copies)  # as normalize() runs a chain on the caller's objects
+    try:
+        out = _chain.fuse(shapes)(document)
+    finally:
+        schema._OWNED.reset(token)
+    assert out == expected
+    assert document == {"X": {"Z": 0}, "Y": [1]}, "the input must not be mutated"
+    # One copy of the top level and one of X, shared by the three passes and the hook.
+    assert copies == {id(out), id(out["X"])}
+    assert out["Y"] is document["Y"]
+    assert _chain.fuse(shapes)(out) is out  # nothing left to do: the same object back
