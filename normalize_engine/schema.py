@@ -158,15 +158,13 @@ def edit(data: dict[str, Any], key: str) -> Any:
     unless the library owns it (as :func:`own`). ``data`` must be a hook's own (from :func:`own` or
     ``edit``); anything else at ``key`` (a string, a number, null) is returned as it is."""
     value = data[key]
-    kind = type(value)
-    if kind is dict or kind is list:
-        owned = _owned()
-        if owned is not True:
-            taken = _copy(value, owned)
-            if taken is not value:
-                data[key] = taken
-            return taken
-    return value
+    owned = _owned()
+    if owned is True or (type(value) is not dict and type(value) is not list):
+        return value
+    taken = _copy(value, owned)
+    if taken is not value:
+        data[key] = taken
+    return taken
 
 
 class ShapeError(Exception):

@@ -49,20 +49,6 @@ class EventTimeNano(Change):
     timeNano = Derived(_time_nano, reads=("time",))
 
 
-# The default network's entry is built from these top-level fields of NetworkSettings (and their empty
-# values, for an answer without them).
-_DEFAULT_NETWORK_FIELDS = (
-    ("EndpointID", ""),
-    ("Gateway", ""),
-    ("IPAddress", ""),
-    ("IPPrefixLen", 0),
-    ("IPv6Gateway", ""),
-    ("GlobalIPv6Address", ""),
-    ("GlobalIPv6PrefixLen", 0),
-    ("MacAddress", ""),
-)
-
-
 class ContainerNetworks(Change):
     """Container inspect lists the container's networks in `NetworkSettings.Networks`. For older answers the
     entry of the container's network (`HostConfig.NetworkMode`, `default` meaning `bridge`) is built from the
@@ -92,12 +78,29 @@ class ContainerNetworks(Change):
             if name.startswith("container:"):
                 settings["Networks"] = {}
             else:
-                entry: dict[str, Any] = {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": ""}
-                for key, empty in _DEFAULT_NETWORK_FIELDS:
-                    entry[key] = settings.get(key, empty)
-                entry["DriverOpts"] = None
-                settings["Networks"] = {name: entry}
+                settings["Networks"] = {name: _default_network_entry(settings)}
         return data
+
+
+def _default_network_entry(settings: dict[str, Any]) -> dict[str, Any]:
+    """The entry of the container's one network, from the top-level fields of an old `NetworkSettings` (the
+    empty values for those it lacks)."""
+    get = settings.get
+    return {
+        "IPAMConfig": None,
+        "Links": None,
+        "Aliases": None,
+        "NetworkID": "",
+        "EndpointID": get("EndpointID", ""),
+        "Gateway": get("Gateway", ""),
+        "IPAddress": get("IPAddress", ""),
+        "IPPrefixLen": get("IPPrefixLen", 0),
+        "IPv6Gateway": get("IPv6Gateway", ""),
+        "GlobalIPv6Address": get("GlobalIPv6Address", ""),
+        "GlobalIPv6PrefixLen": get("GlobalIPv6PrefixLen", 0),
+        "MacAddress": get("MacAddress", ""),
+        "DriverOpts": None,
+    }
 
 
 def _move_volume_driver(data: dict[str, Any]) -> dict[str, Any]:
