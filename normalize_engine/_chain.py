@@ -241,7 +241,8 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         # the runs before it are written back first.
         for is_derived, run_ in itertools.groupby(ops, key=lambda op: type(op) is Derived):
             items = list(run_)
-            if is_derived or len(items) == 1:
+            # Additions and descents never cancel out: each in turn, on the object, costs less.
+            if is_derived or len(items) == 1 or all(type(op) is Added or type(op) is tuple for op in items):
                 for op in items:
                     _emit_field(w, key, [op], var, owned, depth, ind)
             else:
