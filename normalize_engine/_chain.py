@@ -44,6 +44,7 @@ from .schema import (
     Nested,
     OmittedWhen,
     Removed,
+    Replaced,
     Shape,
     ShapeError,
     Values,
@@ -178,7 +179,7 @@ class _Writer:
         self.lines.extend("    " * indent + line for line in text.splitlines())
 
 
-_QUIET = (Removed, Added, OmittedWhen)  # their generated code cannot raise ShapeError
+_QUIET = (Removed, Added, OmittedWhen, Replaced)  # their generated code cannot raise ShapeError
 _GUARDED_RUN = 4  # a run of at least this many keys that are only added gets one test for all of them
 
 
@@ -266,6 +267,10 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
             w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {test}:")
             w.add(ind, f"{_own(w, var, owned, 2)}        del {var}[{k}]")
         return
+    if type(op) is Replaced:
+        w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {_match(w, op.old, 'v')}:")
+        w.add(ind, f"{_own(w, var, owned, 2)}        {var}[{k}] = {_default(w, op.new)}")
+        return
     if type(op) is Derived:
         derive = w.const(op.derive, "derive")
         w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
@@ -313,17 +318,18 @@ def _is_literal(value: Any, depth: int = 0) -> bool:
     return False
 
 
+def _match(w: _Writer, value: Any, v: str) -> str:
+    """A test that ``v`` is ``value``: equal, and of its type (``0`` is not ``False``)."""
+    if value is None:
+        return f"{v} is None"
+    return f"(type({v}) is {w.const(type(value), 't')} and {v} == {w.const(value)})"
+
+
 def _empty_test(w: _Writer, op: OmittedWhen, v: str) -> str:
-    tests = []
-    for empty in op.empties:
-        if empty is None:
-            tests.append(f"{v} is None")
-        else:
-            tests.append(f"(type({v}) is {w.const(type(empty), 't')} and {v} == {w.const(empty)})")
-    return " or ".join(tests)
+    return " or ".join(_match(w, empty, v) for empty in op.empties)
 
 
-_BUILTIN = frozenset({Removed, Added, OmittedWhen, Convert})
+_BUILTIN = frozenset({Removed, Added, OmittedWhen, Replaced, Convert})
 
 
 def _is_custom(op: Any) -> bool:
@@ -354,6 +360,8 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
                 test = _empty_test(w, op, x)
                 if test:
                     w.add(ind, f"if {x} is not MISSING and ({test}):\n    {x} = MISSING")
+            elif type(op) is Replaced:
+                w.add(ind, f"if {_match(w, op.old, x)}:\n    {x} = {_default(w, op.new)}")
             else:  # Convert
                 w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, 'conv')}({x})")
     w.add(

@@ -91,6 +91,7 @@ __all__ = [
     "Nested",
     "OmittedWhen",
     "Removed",
+    "Replaced",
     "Request",
     "Shape",
     "Values",
@@ -280,6 +281,29 @@ class OmittedWhen(_ChangeField):
         return "omitted when " + " or ".join(json.dumps(e) for e in self.empties)
 
 
+class Replaced(_ChangeField):
+    """One value is now sent as another: ``old`` (of the same type: ``0`` is not ``False``) becomes ``new``
+    (a new copy, for a list or an object). A declarative :class:`Convert`, run inline by compiled chains."""
+
+    verb = "replaced"
+
+    def __init__(self, old: Any, new: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.old = old
+        self.new = new
+
+    def matches(self, value: Any) -> bool:
+        return value is None if self.old is None else type(value) is type(self.old) and value == self.old
+
+    def upgrade(self, value: Any) -> Any:
+        return copy.deepcopy(self.new) if self.matches(value) else value
+
+    def describe(self) -> str:
+        import json
+
+        return f"`{json.dumps(self.old)}` replaced by `{json.dumps(self.new)}`"
+
+
 class Convert(_ChangeField):
     """The value's meaning or form changed: ``convert(old) -> new`` (it must pass a new value unchanged)."""
 
@@ -437,8 +461,9 @@ class Values(_Container):
 class Shape(Schema):
     """A marshmallow schema for (part of) a response that declares only what changes.
 
-    Subclasses declare :class:`Removed`, :class:`Added`, :class:`Convert`, :class:`OmittedWhen`,
-    :class:`Nested`, :class:`Each` and :class:`Values` fields, and may override :meth:`migrate`, which runs
+    Subclasses declare :class:`Removed`, :class:`Added`, :class:`Convert`, :class:`Replaced`,
+    :class:`OmittedWhen`, :class:`Nested`, :class:`Each` and :class:`Values` fields (and :class:`Derived`),
+    and may override :meth:`migrate`, which runs
     before the fields (marshmallow's ``pre_load``).
     """
 
@@ -475,7 +500,7 @@ class Shape(Schema):
             if not isinstance(fld, _ChangeField):
                 raise TypeError(
                     f"{cls.__qualname__}.{name}: declare fields with normalize_engine.schema's field types "
-                    "(Removed, Added, Derived, Convert, OmittedWhen, Nested, Each, Values), not "
+                    "(Removed, Added, Derived, Convert, Replaced, OmittedWhen, Nested, Each, Values), not "
                     f"{type(fld).__name__}"
                 )
             out.append((fld.data_key or name, fld))

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from normalize_engine.schema import Added, Change, Convert
-
-
-def _known(value: Any) -> Any:
-    return "" if value == "<unknown>" else value
+from normalize_engine.schema import Added, Change, Replaced
 
 
 class InfoUnknownStrings(Change):
     """`/info` sends an empty `KernelVersion` or `OperatingSystem` as `""` instead of `"<unknown>"`."""
 
     endpoint = "system.info"
-    KernelVersion = Convert(_known)
-    OperatingSystem = Convert(_known)
+    KernelVersion = Replaced("<unknown>", "")
+    OperatingSystem = Replaced("<unknown>", "")
 
 
 class InfoWarnings(Change):

@@ -8,11 +8,11 @@ from normalize_engine._derive import ZERO_TIME, dedup, short_id
 from normalize_engine.schema import (
     Added,
     Change,
-    Convert,
     Each,
     Nested,
     OmittedWhen,
     Removed,
+    Replaced,
     Shape,
     Values,
     edit,
@@ -144,13 +144,9 @@ class DiskUsageContainerDNSNames(Change):
     Containers = Each(_ContainerSummary)
 
 
-def _never_automated(value: Any) -> Any:
-    return False if value is True else value
-
-
 class SearchNotAutomated(Change):
     """Image search results say `is_automated: false` always: Docker Hub's automated builds are gone."""
 
     endpoint = "images.search"
     versioned = False
-    is_automated = Convert(_never_automated)
+    is_automated = Replaced(True, False)

@@ -8,9 +8,9 @@ from normalize_engine._derive import short_id
 from normalize_engine.schema import (
     Added,
     Change,
-    Convert,
     Nested,
     Removed,
+    Replaced,
     Shape,
     edit,
     is_user_defined_network,
@@ -81,14 +81,10 @@ class ContainerAliases(Change):
 # the newest version that can have made them, where an answer of any daemon before gets them.
 
 
-def _empty_to_null(value: Any) -> Any:
-    return None if value == [] else value
-
-
 class _RegistryConfig(Shape):
-    Mirrors = Convert(_empty_to_null)
-    AllowNondistributableArtifactsCIDRs = Convert(_empty_to_null)
-    AllowNondistributableArtifactsHostnames = Convert(_empty_to_null)
+    Mirrors = Replaced([], None)
+    AllowNondistributableArtifactsCIDRs = Replaced([], None)
+    AllowNondistributableArtifactsHostnames = Replaced([], None)
 
 
 class InfoRegistryConfigNulls(Change):
@@ -101,7 +97,7 @@ class InfoRegistryConfigNulls(Change):
 
 
 class _IPAM(Shape):
-    Config = Convert(_empty_to_null)
+    Config = Replaced([], None)
 
 
 class NetworkIPAMConfigNull(Change):
@@ -112,16 +108,12 @@ class NetworkIPAMConfigNull(Change):
     IPAM = Nested(_IPAM)
 
 
-def _null_to_empty(value: Any) -> Any:
-    return [] if value is None else value
-
-
 class DiskUsageBuildCacheList(Change):
     """`/system/df` sends `BuildCache: []` when there is no build cache, instead of `null`."""
 
     endpoint = "system.df"
     versioned = False
-    BuildCache = Convert(_null_to_empty)
+    BuildCache = Replaced(None, [])
 
 
 class _HostConfigRuntime(Shape):
@@ -138,12 +130,8 @@ class ContainerRuntime(Change):
     HostConfig = Nested(_HostConfigRuntime)
 
 
-def _bridge_for_default(value: Any) -> Any:
-    return "bridge" if value == "default" else value
-
-
 class _HostConfigNetworkMode(Shape):
-    NetworkMode = Convert(_bridge_for_default)
+    NetworkMode = Replaced("default", "bridge")
 
 
 class ContainerNetworkModeDefault(Change):

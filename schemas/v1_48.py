@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from normalize_engine.schema import Added, Change, Convert, Each, Nested, Removed, Shape, Values
-
-
-def _null_to_empty(value: Any) -> Any:
-    return [] if value is None else value
+from normalize_engine.schema import Added, Change, Each, Nested, Removed, Replaced, Shape, Values
 
 
 class ImageInspectEmptyLists(Change):
@@ -17,8 +11,8 @@ class ImageInspectEmptyLists(Change):
 
     endpoint = "images.inspect"
     versioned = False
-    RepoTags = Convert(_null_to_empty)
-    RepoDigests = Convert(_null_to_empty)
+    RepoTags = Replaced(None, [])
+    RepoDigests = Replaced(None, [])
 
 
 class _Endpoint(Shape):

@@ -24,6 +24,7 @@ from normalize_engine.schema import (
     Nested,
     OmittedWhen,
     Removed,
+    Replaced,
     Shape,
     ShapeError,
     Values,
@@ -44,6 +45,9 @@ class Sample(Change):
     New = Added({"k": []})
     Upper = Convert(lambda v: v.upper() if isinstance(v, str) else v)
     Empty = OmittedWhen("", None)
+    Mode = Replaced("default", "bridge")
+    Tags = Replaced(None, [])
+    Flag = Replaced(True, False)
     One = Nested(_Inner)
     Many = Each(_Inner)
     Map = Values(_Inner)
@@ -54,6 +58,9 @@ OLD: dict[str, Any] = {
     "Gone": 1,
     "Upper": "abc",
     "Empty": "",
+    "Mode": "default",
+    "Tags": None,
+    "Flag": 1,
     "One": {"Gone": True, "keep": 1},
     "Many": [{"Gone": 1}, None, {"New": [1]}],
     "Map": {"a": {"x": 1}, "b": None},
@@ -63,6 +70,9 @@ OLD: dict[str, Any] = {
 NEW: dict[str, Any] = {
     "New": {"k": []},
     "Upper": "ABC",
+    "Mode": "bridge",
+    "Tags": [],
+    "Flag": 1,
     "One": {"keep": 1, "New": []},
     "Many": [{"New": []}, None, {"New": [1]}],
     "Map": {"a": {"x": 1, "New": []}, "b": None},
@@ -88,9 +98,10 @@ def test_a_new_shape_passes_unchanged_and_uncopied() -> None:
 
 
 def test_defaults_are_not_shared_between_answers() -> None:
-    first = Sample.compiled()({})
+    first = Sample.compiled()({"Tags": None})
     first["New"]["k"].append(1)
-    assert Sample.compiled()({})["New"] == {"k": []}
+    first["Tags"].append("x")
+    assert Sample.compiled()({"Tags": None}) == {"New": {"k": []}, "Tags": []}
 
 
 def test_wrong_types_say_where() -> None:
@@ -538,3 +549,20 @@ def test_a_chain_copies_a_nested_object_once_across_passes_and_hooks() -> None:
     assert copies == {id(out), id(out["X"])}
     assert out["Y"] is document["Y"]
     assert _chain.fuse(shapes)(out) is out  # nothing left to do: the same object back
+
+
+def test_replaced_after_other_fields_of_its_key() -> None:
+    class AddTags(Shape):
+        Tags = Added(None)
+
+    class EmptyTags(Shape):
+        Tags = Replaced(None, [])
+
+    shapes = (AddTags, EmptyTags)
+    for document in ({}, {"Tags": None}, {"Tags": ["a"]}, {"Tags": 0}):
+        expected = _load_one_by_one(shapes, copy.deepcopy(document))
+        assert _chain.fuse(shapes)(document) == expected
+    assert _chain.fuse(shapes)({}) == {"Tags": []}
+    tagged = {"Tags": ["a"]}
+    assert _chain.fuse(shapes)(tagged) is tagged
+    assert Replaced(None, []).describe() == "`null` replaced by `[]`"
