@@ -190,10 +190,17 @@ def _is_added(ops: list[Any]) -> bool:
 _MAX_INLINE_DEPTH = 6  # deeper descents call a fused function of their own
 
 
-def _own(w: _Writer, var: str, owned: str, indent: int) -> str:
-    """Copy ``var`` before its first change in this pass (it may be shared with the input); a tracking
-    chain remembers the copy, so that later passes and hooks of the call change it in place."""
+def _own(w: _Writer, var: str, owned: str, depth: int, indent: int) -> str:
+    """Copy ``var`` before its first change in this pass (it may be shared with the input). A tracking
+    chain looks, at that point only, whether a nested object is a copy of this call already (an earlier
+    pass's, or a hook's), and remembers the copies it makes, so that later passes and hooks of the call
+    change them in place. The top level's flag says it all (a hook's copy sets it)."""
     pad = "    " * indent
+    if w.track and depth:
+        return (
+            f"{pad}if not {owned}:\n{pad}    if id({var}) not in mine:\n{pad}        {var} = dict({var})\n"
+            f"{pad}        mine.add(id({var}))\n{pad}    {owned} = True\n"
+        )
     remember = f"{pad}    mine.add(id({var}))\n" if w.track else ""
     return f"{pad}if not {owned}:\n{pad}    {var} = dict({var})\n{remember}{pad}    {owned} = True\n"
 
@@ -202,10 +209,9 @@ def _emit_shape(
     w: _Writer, shapes: tuple[type[Shape], ...], var: str, owned: str, depth: int, ind: int
 ) -> None:
     """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes."""
-    # A nested object may be a copy this call made already (an earlier pass, or a hook): a tracking chain
-    # changes it in place. The top-level object is the caller's, or the library's own (inplace).
-    ours = f"inplace or id({var}) in mine" if w.track and depth else "inplace"
-    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = {ours}')
+    # The object is the caller's, or the library's own (inplace); a nested one may also be a copy this call
+    # made already, which a tracking chain finds out before its first change (see _own).
+    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = inplace')
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
@@ -255,26 +261,26 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         _emit_descent(w, kind, shapes, k, var, owned, depth + 1, ind)
         return
     if type(op) is Removed:
-        w.add(ind, f"if {k} in {var}:\n{_own(w, var, owned, 1)}    del {var}[{k}]")
+        w.add(ind, f"if {k} in {var}:\n{_own(w, var, owned, depth, 1)}    del {var}[{k}]")
         return
     if type(op) is Added:
         value = _default(w, op.default)
-        w.add(ind, f"if {k} not in {var}:\n{_own(w, var, owned, 1)}    {var}[{k}] = {value}")
+        w.add(ind, f"if {k} not in {var}:\n{_own(w, var, owned, depth, 1)}    {var}[{k}] = {value}")
         return
     if type(op) is OmittedWhen:
         test = _empty_test(w, op, "v")
         if test:
             w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {test}:")
-            w.add(ind, f"{_own(w, var, owned, 2)}        del {var}[{k}]")
+            w.add(ind, f"{_own(w, var, owned, depth, 2)}        del {var}[{k}]")
         return
     if type(op) is Replaced:
         w.add(ind, f"if {k} in {var}:\n    v = {var}[{k}]\n    if {_match(w, op.old, 'v')}:")
-        w.add(ind, f"{_own(w, var, owned, 2)}        {var}[{k}] = {_default(w, op.new)}")
+        w.add(ind, f"{_own(w, var, owned, depth, 2)}        {var}[{k}] = {_default(w, op.new)}")
         return
     if type(op) is Derived:
         derive = w.const(op.derive, "derive")
         w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
-        w.add(ind + 2, f"{_own(w, var, owned, 0)}{var}[{k}] = new")
+        w.add(ind + 2, f"{_own(w, var, owned, depth, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
         convert = w.const(op.convert, "conv")
@@ -283,7 +289,7 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
             ind + 1,
             "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
         )
-        w.add(ind, _own(w, var, owned, 2))
+        w.add(ind, _own(w, var, owned, depth, 2))
         w.add(ind + 2, _set_or_delete(var, k, "new"))
         return
     # Anything else (a custom field class): through the field object.
@@ -368,7 +374,7 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",
     )
-    w.add(ind, _own(w, var, owned, 1))
+    w.add(ind, _own(w, var, owned, depth, 1))
     w.add(ind + 1, _set_or_delete(var, k, x))
 
 
@@ -407,7 +413,7 @@ def _emit_descent(
         return f"if {into} is not MISSING:\n    {x} = {into}"
 
     def put(x: str) -> str:
-        return f"{_own(w, var, owned, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
+        return f"{_own(w, var, owned, d - 1, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
 
     if kind is Nested:
         w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
