@@ -6,9 +6,10 @@ touch, per change. :func:`fuse` turns a sequence of shapes into one plain Python
 per (endpoint, source, target) and cached:
 
 - the declarative fields of consecutive changes are merged into one pass: ``migrate()`` hooks are
-  barriers, since a hook may read anything. Fields of one pass touch one key each, so they may be grouped
-  by key; ``Nested``/``Each``/``Values`` of the same key merge into one descent whose shape is the fusion of
-  theirs, so a nested object touched by several changes is copied once;
+  barriers, since a hook may read anything, except for what its ``touches`` leaves out (keys, or paths
+  inside them): fields of that run in a pass before it. Fields of one pass touch one key each, so they may
+  be grouped by key; ``Nested``/``Each``/``Values`` of the same key merge into one descent whose shape is
+  the fusion of theirs, so a nested object touched by several changes is copied once;
 - a ``Derived`` field writes one key but reads others (its ``reads``). It runs before the other fields of
   its change (marshmallow hands every field the input of its schema), in its key's group, so after the
   earlier changes' fields of that key. It must see the keys it reads as the earlier changes left them and
@@ -93,21 +94,77 @@ def _hook(shape: type[Shape]) -> Step | None:
     return shape().migrate
 
 
+# What a hook touches, as a tree of keys: ``{"HostConfig": {"NetworkMode": None}, "Name": None}``. ``None``
+# is the whole value at the key; ``"*"`` stands for every value of a map or item of an array.
+Touched = dict[str, "Touched | None"]
+
+
+@lru_cache(maxsize=256)
+def _touched(paths: tuple[str, ...]) -> Touched:
+    """The tree of a hook's ``touches`` (dotted paths)."""
+    root: Touched = {}
+    for path in paths:
+        node = root
+        *parents, last = path.split(".")
+        for part in parents:
+            child = node.setdefault(part, {})
+            if child is None:  # the whole value is touched already
+                break
+            node = child
+        else:
+            node[last] = None
+    return root
+
+
+def _clear_of(fld: _ChangeField, touched: Touched) -> bool:
+    """Whether ``fld`` (on a key whose value a hook touches only at the paths ``touched``) reads and writes
+    none of them: then it may run before the hook."""
+    if type(fld) is Nested:
+        return _shape_clear_of(fld.shape, touched)
+    if type(fld) is Each or type(fld) is Values:
+        items = touched.get("*")
+        return touched.keys() == {"*"} and items is not None and _shape_clear_of(fld.shape, items)
+    return False  # any other field reads or writes the value at its key as a whole
+
+
+def _shape_clear_of(shape: type[Shape], touched: Touched) -> bool:
+    if "*" in touched:
+        return False  # every key of the object
+    if _hook(shape) is not None:
+        inner = None if shape.touches is None else _touched(tuple(shape.touches))
+        if inner is None or "*" in inner or not inner.keys().isdisjoint(touched):
+            return False
+    for key, fld in shape.declared():
+        if isinstance(fld, Derived) and (fld.reads is None or not fld.reads.isdisjoint(touched)):
+            return False
+        if key in touched:
+            sub = touched[key]
+            if sub is None or not _clear_of(fld, sub):
+                return False
+    return True
+
+
 class _Pass:
     """A hook (or None), then fields grouped by key, each key's fields in order."""
 
     __slots__ = ("by_key", "hook", "reads", "touches")
 
-    def __init__(self, hook: Step | None, touches: frozenset[str] | None) -> None:
+    def __init__(self, hook: Step | None, touches: Touched | None) -> None:
         self.hook = hook
-        self.touches = touches  # the keys the hook reads or writes; None: any (or no hook: none)
+        self.touches = touches  # what the hook reads or writes; None: any (or no hook: nothing)
         self.by_key: dict[str, list[_ChangeField]] = {}
         self.reads: set[str] | None = set()  # keys read by the pass's Derived fields; None: any
 
-    def holds(self, key: str) -> bool:
-        """Whether a field on ``key`` must run after this pass's hook or fields (may not move before it)."""
-        if self.hook is not None and (self.touches is None or key in self.touches):
-            return True
+    def holds(self, key: str, fld: _ChangeField) -> bool:
+        """Whether ``fld``, on ``key``, must run after this pass's hook or fields (may not move before it)."""
+        if self.hook is not None:
+            touches = self.touches
+            if touches is None or "*" in touches:
+                return True
+            if key in touches:
+                inside = touches[key]
+                if inside is None or not _clear_of(fld, inside):
+                    return True
         return self.reads is None or key in self.reads or key in self.by_key
 
 
@@ -117,14 +174,16 @@ def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, 
     A hook starts a pass. A field on a key joins the earliest pass after every hook that may touch its key
     (a hook's :attr:`~normalize_engine.schema.Shape.touches`), every ``Derived`` field that reads it and
     every earlier field on it, so the keys a hook leaves alone are carried through in the passes before it.
+    When a hook touches only paths inside the key (``HostConfig.NetworkMode``), a ``Nested``/``Each``/
+    ``Values`` field on the key moves before it too, if it reads and writes none of them.
     A ``Derived`` field runs in the last pass, before the other fields of its shape; it starts a new pass
     when a field earlier in that pass touched a key it reads (or may read anything)."""
     passes: list[_Pass] = []
     for shape in shapes:
         hook = _hook(shape)
         if hook is not None or not passes:
-            touches = None if shape.touches is None else frozenset(shape.touches)
-            passes.append(_Pass(hook, touches if hook is not None else frozenset()))
+            touches = None if shape.touches is None else _touched(tuple(shape.touches))
+            passes.append(_Pass(hook, touches if hook is not None else {}))
         declared = shape.declared()
         derived = [(key, fld) for key, fld in declared if isinstance(fld, Derived)]
         if derived:
@@ -133,14 +192,14 @@ def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, 
             if isinstance(fld, Derived):
                 last = passes[-1]
                 if last.by_key and (fld.reads is None or not fld.reads.isdisjoint(last.by_key)):
-                    last = _Pass(None, frozenset())
+                    last = _Pass(None, {})
                     passes.append(last)
                 if last.reads is not None:
                     last.reads = None if fld.reads is None else last.reads | fld.reads
                 last.by_key.setdefault(key, []).append(fld)
                 continue
             index = len(passes) - 1
-            while index > 0 and not passes[index].holds(key):
+            while index > 0 and not passes[index].holds(key, fld):
                 index -= 1
             passes[index].by_key.setdefault(key, []).append(fld)
     return [(p.hook, p.by_key) for p in passes]

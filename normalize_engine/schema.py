@@ -470,9 +470,13 @@ class Shape(Schema):
     class Meta:
         unknown = INCLUDE
 
-    #: The keys :meth:`migrate` reads or writes, when it says: the compiled chains may then run the fields
-    #: of other keys, of this change and of later ones, in a pass before the hook. ``None``: it may touch
-    #: any key. A test checks the declaration against every recorded answer.
+    #: What :meth:`migrate` reads or writes, when it says: keys (``"Name"``), or paths inside them
+    #: (``"HostConfig.NetworkMode"``; ``*`` stands for every value of a map or item of an array:
+    #: ``"NetworkSettings.Networks.*.Aliases"``). A path also promises that the hook never adds or replaces
+    #: the objects on its way (``HostConfig`` there); it changes them through :func:`edit`. The compiled
+    #: chains may then run the fields of everything else, of this change and of later ones, in a pass
+    #: before the hook. ``None``: it may touch anything. A test checks the declaration against every
+    #: recorded answer.
     touches: ClassVar[tuple[str, ...] | None] = None
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -79,11 +79,14 @@ class ContainerMountsFromVolumes(Change):
 class ContainerConfigResources(Change):
     """Container inspect keeps resource limits in `HostConfig` only: `Config.Memory`, `Config.MemorySwap`,
     `Config.CpuShares` and `Config.Cpuset` (as `HostConfig.CpusetCpus`) move there, and the long-unused
-    `Config.PortSpecs` is dropped."""
+    `Config.PortSpecs` is dropped. (An answer without a `HostConfig` object keeps them where they are.)"""
 
     endpoint = "containers.inspect"
 
-    touches = ("Config", "HostConfig")
+    touches = (
+        *(f"Config.{old}" for old in _OLD_CONFIG_KEYS),
+        *(f"HostConfig.{new}" for new in _MOVED_TO_HOST_CONFIG.values()),
+    )
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         config = data.get("Config")
@@ -91,14 +94,14 @@ class ContainerConfigResources(Change):
             return data
         data = own(data)
         config = edit(data, "Config")
-        host = edit(data, "HostConfig") if type(data.get("HostConfig")) is dict else {}
-        data["HostConfig"] = host
-        for old, new in _MOVED_TO_HOST_CONFIG.items():
-            if old in config:
-                value = config.pop(old)
-                if new not in host:
-                    host[new] = value
         config.pop("PortSpecs", None)
+        if type(data.get("HostConfig")) is dict:
+            host = edit(data, "HostConfig")
+            for old, new in _MOVED_TO_HOST_CONFIG.items():
+                if old in config:
+                    value = config.pop(old)
+                    if new not in host:
+                        host[new] = value
         return data
 
 

@@ -61,7 +61,7 @@ class ContainerNetworks(Change):
         "user-defined networks are not in them",
     }
 
-    touches = ("NetworkSettings", "HostConfig")
+    touches = ("NetworkSettings", "HostConfig.NetworkMode")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
@@ -105,13 +105,11 @@ def _default_network_entry(settings: dict[str, Any]) -> dict[str, Any]:
 
 def _move_volume_driver(data: dict[str, Any]) -> dict[str, Any]:
     config = data.get("Config")
-    if type(config) is not dict or "VolumeDriver" not in config:
+    if type(config) is not dict or "VolumeDriver" not in config or type(data.get("HostConfig")) is not dict:
         return data
     data = own(data)
     driver = edit(data, "Config").pop("VolumeDriver")
-    host = edit(data, "HostConfig") if type(data.get("HostConfig")) is dict else {}
-    data["HostConfig"] = host
-    host.setdefault("VolumeDriver", driver)
+    edit(data, "HostConfig").setdefault("VolumeDriver", driver)
     return data
 
 
@@ -122,13 +120,14 @@ class _Config(Shape):
 
 
 class ContainerConfigOmitEmpty(Change):
-    """Container inspect's `Config.VolumeDriver` moves to `HostConfig.VolumeDriver`, and `Config` leaves out
-    an empty `MacAddress`, a false `NetworkDisabled` and a null `ExposedPorts`."""
+    """Container inspect's `Config.VolumeDriver` moves to `HostConfig.VolumeDriver` (when there is a
+    `HostConfig` object), and `Config` leaves out an empty `MacAddress`, a false `NetworkDisabled` and a
+    null `ExposedPorts`."""
 
     endpoint = "containers.inspect"
     Config = Nested(_Config)
 
-    touches = ("Config", "HostConfig")
+    touches = ("Config.VolumeDriver", "HostConfig.VolumeDriver")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         return _move_volume_driver(data)

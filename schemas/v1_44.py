@@ -65,7 +65,13 @@ class ContainerDNSNames(Change):
     endpoint = "containers.inspect"
     versioned = False
 
-    touches = ("NetworkSettings", "Config", "Name", "Id")
+    touches = (
+        "NetworkSettings.Networks.*.DNSNames",
+        "NetworkSettings.Networks.*.Aliases",
+        "Config.Hostname",
+        "Name",
+        "Id",
+    )
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")

@@ -44,7 +44,7 @@ class ContainerAliases(Change):
 
     endpoint = "containers.inspect"
 
-    touches = ("NetworkSettings", "Config", "Id")
+    touches = ("NetworkSettings.Networks.*.Aliases", "Config.Hostname", "Id")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
@@ -141,7 +141,7 @@ class ContainerNetworkModeDefault(Change):
     endpoint = "containers.inspect"
     versioned = False
 
-    touches = ("HostConfig", "Platform", "Driver")
+    touches = ("HostConfig.NetworkMode", "Platform", "Driver")
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         host = data.get("HostConfig")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
-from normalize_engine import _chain
+from normalize_engine import _chain, schema
 from normalize_engine._registry import Registry, RegistryError
 from normalize_engine.schema import (
     MISSING,
@@ -354,6 +354,115 @@ def test_a_hook_is_a_barrier_for_the_keys_it_touches_only() -> None:
         ["Health", "Gone", "Other"],
         ["Status"],
     ]
+
+
+class _HostMode(Shape):
+    """A hook that reads and writes `Host.Mode` only (and never adds or replaces `Host`)."""
+
+    touches = ("Host.Mode", "Name")
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        host = data.get("Host")
+        if type(host) is not dict or host.get("Mode") != "default":
+            return data
+        data = schema.own(data)
+        schema.edit(data, "Host")["Mode"] = f"bridge-{data.get('Name')}"
+        return data
+
+
+class _HostOther(Shape):
+    class _Inner(Shape):
+        Other = Added(1)
+        Gone = Removed()
+
+    Host = Nested(_Inner)
+
+
+class _HostModeField(Shape):
+    class _Inner(Shape):
+        Mode = Replaced("bridge-x", "x")
+
+    Host = Nested(_Inner)
+
+
+class _DropHost(Shape):
+    Host = Removed()
+
+
+class _NetsAliases(Shape):
+    """A hook that writes the `Aliases` of every network only."""
+
+    touches = ("Nets.*.Aliases",)
+
+    def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
+        nets = data.get("Nets")
+        if type(nets) is not dict or not any(type(n) is dict and "Aliases" not in n for n in nets.values()):
+            return data
+        data = schema.own(data)
+        nets = schema.edit(data, "Nets")
+        for name, net in list(nets.items()):
+            if type(net) is dict and "Aliases" not in net:
+                schema.edit(nets, name)["Aliases"] = [name]
+        return data
+
+
+class _NetsGw(Shape):
+    class _Net(Shape):
+        Gw = Added(0)
+
+    Nets = Values(_Net)
+
+
+class _NetsAliasesField(Shape):
+    class _Net(Shape):
+        Aliases = OmittedWhen([])
+
+    Nets = Values(_Net)
+
+
+def test_a_hook_that_touches_paths_inside_a_key_lets_the_other_fields_of_the_key_move() -> None:
+    # Host's other keys are carried through before the hook; its Mode, which the hook writes, waits.
+    assert _pass_keys((_HostOther, _HostMode, _HostOther)) == [["Host"], []]
+    assert _pass_keys((_HostOther, _HostMode, _HostModeField)) == [["Host"], ["Host"]]
+    # A field on the whole value at the key (not a descent into it) waits too.
+    assert _pass_keys((_HostOther, _HostMode, _DropHost, _Other)) == [["Host", "Other", "Gone"], ["Host"]]
+    # "*": every value of a map; a field on another key of the values moves, one on Aliases waits.
+    assert _pass_keys((_NetsGw, _NetsAliases, _NetsGw)) == [["Nets"], []]
+    assert _pass_keys((_NetsGw, _NetsAliases, _NetsAliasesField)) == [["Nets"], ["Nets"]]
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        (_HostOther, _HostMode, _HostOther, _HostModeField),
+        (_HostMode, _HostModeField, _HostOther),
+        (_NetsGw, _NetsAliases, _NetsGw, _NetsAliasesField),
+        (_NetsAliases, _NetsAliasesField, _NetsGw),
+    ],
+    ids=lambda shapes: "+".join(s.__name__.strip("_") for s in shapes),
+)
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Name": "x", "Host": {"Mode": "default", "Gone": 1}},
+        {"Name": "y", "Host": {"Mode": "none"}, "Nets": {"a": {}, "b": {"Aliases": []}, "c": None}},
+        {"Host": None, "Nets": {}},
+        {},
+    ],
+)
+def test_fields_moved_inside_a_key_give_what_marshmallow_gives(
+    shapes: tuple[type[Shape], ...], document: Any
+) -> None:
+    old = copy.deepcopy(document)
+    expected = _load_one_by_one(shapes, copy.deepcopy(document))
+    assert _chain.fuse(shapes)(document) == expected
+    assert document == old
+    owned = copy.deepcopy(document)
+    token = schema._OWNED.set(True)
+    try:
+        assert _chain.fuse(shapes)(owned, True) == expected
+    finally:
+        schema._OWNED.reset(token)
 
 
 def test_derived_errors_say_where() -> None:

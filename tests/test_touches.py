@@ -6,8 +6,10 @@ one-change-after-the-other run, silently, on the answers that exercise it. For e
 what it touches, and every recorded answer of its endpoints (each daemon, each API version) as the changes
 before it leave it, this checks that the hook:
 
-- changes no key outside ``touches`` (nor adds or removes one);
-- gives the same values for its keys when it is shown those keys only (it reads nothing else).
+- changes nothing outside ``touches`` (nor adds or removes a key there); a path such as
+  ``HostConfig.NetworkMode`` also says the hook neither adds nor replaces the object at ``HostConfig``, and
+  ``*`` stands for every value of a map: ``NetworkSettings.Networks.*.Aliases``;
+- gives the same values at its paths when it is shown only what is at them (it reads nothing else).
 
 (Hooks that change none of the recorded answers, such as ContainerStorage on these graph-driver daemons,
 are checked on what they are given all the same: they must leave it as it is.)
@@ -22,6 +24,7 @@ from typing import Any
 import pytest
 
 from normalize_engine import _chain
+from normalize_engine._chain import Touched, _touched
 from normalize_engine._endpoints import route
 from normalize_engine._registry import REGISTRY
 from normalize_engine._versions import parse_version
@@ -70,6 +73,57 @@ def _documents(change: type[Change]) -> Iterator[tuple[str, dict[str, Any]]]:
                     yield where, document
 
 
+def _outside(value: Any, touched: Touched) -> Any:
+    """``value`` without what is at the paths of ``touched`` (the objects on the way are kept)."""
+    if type(value) is list and touched.keys() == {"*"}:
+        inner = touched["*"]
+        return [None if inner is None else _outside(item, inner) for item in value]
+    if type(value) is not dict:
+        return value
+    out = {}
+    for key, item in value.items():
+        inner = touched.get(key, touched.get("*", {}))
+        if inner is not None:
+            out[key] = _outside(item, inner) if inner else item
+    return out
+
+
+def _inside(value: Any, touched: Touched) -> Any:
+    """Only what is at the paths of ``touched`` in ``value``, with the objects on the way."""
+    if type(value) is list and touched.keys() == {"*"}:
+        inner = touched["*"]
+        return [item if inner is None else _inside(item, inner) for item in value]
+    if type(value) is not dict:
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in touched or "*" in touched:
+            inner = touched.get(key, touched.get("*"))
+            out[key] = item if inner is None else _inside(item, inner)
+    return out
+
+
+def test_paths_select_what_they_say() -> None:
+    touched = _touched(("HostConfig.NetworkMode", "Networks.*.Aliases", "Name"))
+    document = {
+        "Name": "/a",
+        "Id": "1",
+        "HostConfig": {"NetworkMode": "default", "Memory": 0},
+        "Networks": {"bridge": {"Aliases": None, "IPAddress": ""}, "n": {"Aliases": ["x"]}},
+    }
+    assert _outside(document, touched) == {
+        "Id": "1",
+        "HostConfig": {"Memory": 0},
+        "Networks": {"bridge": {"IPAddress": ""}, "n": {}},
+    }
+    assert _inside(document, touched) == {
+        "Name": "/a",
+        "HostConfig": {"NetworkMode": "default"},
+        "Networks": {"bridge": {"Aliases": None}, "n": {"Aliases": ["x"]}},
+    }
+    assert _touched(("A.b", "A")) == _touched(("A", "A.b")) == {"A": None}
+
+
 def test_some_hooks_say_what_they_touch() -> None:
     assert len(DECLARED) >= 5, "the inspect chain's hooks declare what they touch"
 
@@ -78,20 +132,18 @@ def test_some_hooks_say_what_they_touch() -> None:
 def test_a_hook_touches_only_the_keys_it_declares(change: type[Change]) -> None:
     hook = _chain._hook(change)
     assert hook is not None and change.touches is not None
-    touches = set(change.touches)
+    touched = _touched(tuple(change.touches))
     seen = 0
     for where, document in _documents(change):
         seen += 1
         before = copy.deepcopy(document)
         after = hook(document)
         assert document == before, f"{where}: the hook mutated its input"
-        outside = {k: v for k, v in before.items() if k not in touches}
-        assert {k: v for k, v in after.items() if k not in touches} == outside, (
-            f"{where}: {change.__name__} changed keys it does not declare in `touches`"
+        assert _outside(after, touched) == _outside(before, touched), (
+            f"{where}: {change.__name__} changed something it does not declare in `touches`"
         )
-        mine = {k: v for k, v in before.items() if k in touches}
-        alone = hook(copy.deepcopy(mine))
-        assert alone == {k: v for k, v in after.items() if k in touches}, (
+        alone = hook(copy.deepcopy(_inside(before, touched)))
+        assert _inside(alone, touched) == _inside(after, touched), (
             f"{where}: {change.__name__} gives other values when shown only the keys of `touches`: it reads "
             "a key it does not declare"
         )
