@@ -306,7 +306,7 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         # out, e.g. a key removed and added back with its value); a Derived field reads the object, so
         # the runs before it are written back first.
         for is_derived, run_ in itertools.groupby(ops, key=lambda op: type(op) is Derived):
-            items = list(run_)
+            items = _after_removal(list(run_))
             # Additions and descents never cancel out: each in turn, on the object, costs less.
             if is_derived or len(items) == 1 or all(type(op) is Added or type(op) is tuple for op in items):
                 for op in items:
@@ -353,6 +353,15 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         return
     # Anything else (a custom field class): through the field object.
     _emit_value_run(w, k, ops, var, owned, depth, ind)
+
+
+def _after_removal(ops: list[Any]) -> list[Any]:
+    """``ops`` from the last ``Removed`` on, when only quiet fields come before it: whatever they do to the
+    value, the removal drops it (``OmittedWhen(0)`` then ``Removed()`` is ``Removed()``)."""
+    last = max((i for i, op in enumerate(ops) if type(op) is Removed), default=0)
+    if last and all(type(op) in _QUIET for op in ops[:last]):
+        return ops[last:]
+    return ops
 
 
 def _default(w: _Writer, default: Any) -> str:

@@ -465,6 +465,39 @@ def test_fields_moved_inside_a_key_give_what_marshmallow_gives(
         schema._OWNED.reset(token)
 
 
+class _OmitZeroK(Shape):
+    K = OmittedWhen(0)
+
+
+class _FillK(Shape):
+    K = Added(5)
+
+
+class _DropK(Shape):
+    K = Removed()
+
+
+class _AgainK(Shape):
+    K = Added(7)
+
+
+class _CheckK(Shape):
+    K = Convert(lambda v: v)
+
+
+def _body(source: str) -> str:
+    return source.split("\n", 1)[1]  # without the def line, which names the shapes
+
+
+@pytest.mark.parametrize("document", [{}, {"K": 0}, {"K": 1}, {"K": None}, {"K": 0, "L": 1}])
+def test_quiet_fields_before_a_removal_of_their_key_are_left_out(document: Any) -> None:
+    shapes = (_OmitZeroK, _FillK, _DropK, _AgainK)
+    assert _chain.fuse(shapes)(copy.deepcopy(document)) == _load_one_by_one(shapes, copy.deepcopy(document))
+    assert _body(_chain.fuse((_OmitZeroK, _FillK, _DropK))._source) == _body(_chain.fuse((_DropK,))._source)
+    # A field that may raise (or see the value) before the removal is kept.
+    assert "conv" in _chain.fuse((_CheckK, _DropK))._source
+
+
 def test_derived_errors_say_where() -> None:
     def strict(obj: dict[str, Any]) -> Any:
         raise ShapeError("a string", obj.get("Status"))
