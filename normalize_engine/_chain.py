@@ -278,7 +278,7 @@ def _emit_shape(
             w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
-        groups = [(key, _merge(fields)) for key, fields in by_key.items()]
+        groups = [(key, _after_removal(_merge(fields))) for key, fields in by_key.items()]
         for added, run_ in itertools.groupby(groups, key=lambda group: _is_added(group[1])):
             items = list(run_)
             at = ind

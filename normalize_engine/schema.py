@@ -98,6 +98,7 @@ __all__ = [
     "current_request",
     "edit",
     "is_user_defined_network",
+    "only_builtin_networks",
     "own",
 ]
 
@@ -574,3 +575,9 @@ _BUILTIN_NETWORKS = frozenset({"bridge", "host", "none", "default"})
 def is_user_defined_network(name: str) -> bool:
     """As the daemon's ``NetworkMode.IsUserDefined()`` on Linux: no built-in mode, no ``container:``."""
     return name not in _BUILTIN_NETWORKS and not name.startswith("container:")
+
+
+def only_builtin_networks(networks: Mapping[str, Any]) -> bool:
+    """Whether every network of a ``Networks`` map is a built-in one (``bridge``, ``host``, ...), as for
+    most containers: one C-level test, before looking at the networks one by one."""
+    return networks.keys() <= _BUILTIN_NETWORKS

@@ -19,8 +19,10 @@ _MOVED_TO_HOST_CONFIG = {
 _OLD_CONFIG_KEYS = frozenset({*_MOVED_TO_HOST_CONFIG, "PortSpecs"})
 
 
-def mounts_from_volumes(volumes: dict[str, Any], writable: dict[str, Any]) -> list[dict[str, Any]]:
+def mounts_from_volumes(volumes: dict[str, Any], writable: Any) -> list[dict[str, Any]]:
     """`Mounts` rebuilt from the `Volumes` and `VolumesRW` maps of answers before API 1.20."""
+    if type(writable) is not dict:
+        writable = {}
     mounts = []
     for destination, source in volumes.items():
         rw = bool(writable.get(destination, True))
@@ -72,7 +74,7 @@ class ContainerMountsFromVolumes(Change):
         volumes = data.pop("Volumes", None)
         writable = data.pop("VolumesRW", None)
         if not data.get("Mounts") and type(volumes) is dict:
-            data["Mounts"] = mounts_from_volumes(volumes, writable if type(writable) is dict else {})
+            data["Mounts"] = mounts_from_volumes(volumes, writable) if volumes else []
         return data
 
 

@@ -14,6 +14,7 @@ from normalize_engine.schema import (
     Shape,
     edit,
     is_user_defined_network,
+    only_builtin_networks,
     own,
 )
 
@@ -49,7 +50,7 @@ class ContainerAliases(Change):
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = data.get("NetworkSettings")
         networks = settings.get("Networks") if type(settings) is dict else None
-        if type(networks) is not dict:
+        if type(networks) is not dict or only_builtin_networks(networks):
             return data
         appended: list[str] | None = None
         changed = {}
