@@ -295,3 +295,42 @@ def test_the_adapter_passes_a_cut_stream_through_with_a_warning() -> None:
             lines = list(response.iter_lines())
     assert json.loads(lines[0])["Action"] == "start"
     assert lines[-1] == EVENT[:25]
+
+
+# normalize() decodes with json's C scanner directly, and falls back to json.loads for anything but one
+# JSON value followed by JSON whitespace: it must accept and refuse exactly what json.loads does.
+DECODE_CASES = [
+    '{"a": 1}',
+    '{"a": 1}\n',
+    "[1, 2]\r\n\t ",
+    ' {"a": 1}',
+    "\ufeff{}",
+    '{"a": 1} x',
+    '{"a": 1}\x0c',
+    '{"a": 1}\u00a0',
+    '{"a": 1}{"b": 2}',
+    "[1, 2",
+    '{"a":}',
+    "NaN",
+    "nan",
+    "-Infinity",
+    "1",
+    '"x"',
+    "null",
+    "1e400",
+]
+
+
+@pytest.mark.parametrize("text", DECODE_CASES)
+def test_decoding_accepts_and_refuses_what_json_loads_does(text: str) -> None:
+    from normalize_engine._normalize import _loads
+
+    try:
+        expected: Any = ("value", json.loads(text))
+    except json.JSONDecodeError as exc:
+        expected = ("error", exc.msg, exc.pos)
+    try:
+        got: Any = ("value", _loads(text))
+    except json.JSONDecodeError as exc:
+        got = ("error", exc.msg, exc.pos)
+    assert repr(got) == repr(expected)  # repr: NaN equals nothing, its repr does
