@@ -148,3 +148,61 @@ def test_a_hook_touches_only_the_keys_it_declares(change: type[Change]) -> None:
             "a key it does not declare"
         )
     assert seen, f"no recorded answer reaches {change.__name__}"
+
+
+def _ways(touched: Touched, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The objects on the way to what a hook touches inside them (``HostConfig`` for
+    ``HostConfig.NetworkMode``), as paths; not through ``*``."""
+    out = []
+    for key, inner in touched.items():
+        if inner is not None and key != "*":
+            out.append((*prefix, key))
+            out.extend(_ways(inner, (*prefix, key)))
+    return out
+
+
+WAYS = [change for change in DECLARED if _ways(_touched(tuple(change.touches or ())))]
+
+
+def test_some_hooks_touch_paths_inside_keys() -> None:
+    assert len(WAYS) >= 4
+
+
+@pytest.mark.parametrize("change", WAYS, ids=lambda c: c.__name__)
+def test_a_hook_never_adds_nor_replaces_the_objects_on_its_paths(change: type[Change]) -> None:
+    """A path in ``touches`` lets the fields inside the object on its way run before the hook: the hook must
+    not create that object when the answer lacks it (or has null there), or those fields would miss it."""
+    hook = _chain._hook(change)
+    assert hook is not None
+    ways = _ways(_touched(tuple(change.touches or ())))
+    seen = 0
+    for where, document in _documents(change):
+        for way in ways:
+            parent = document
+            for key in way[:-1]:
+                parent = parent.get(key) if type(parent) is dict else None
+            if type(parent) is not dict or way[-1] not in parent:
+                continue
+            for hole in ("absent", "null", "a string"):
+                variant = copy.deepcopy(document)
+                holder = variant
+                for key in way[:-1]:
+                    holder = holder[key]
+                if hole == "absent":
+                    del holder[way[-1]]
+                else:
+                    holder[way[-1]] = None if hole == "null" else "x"
+                expected = _at(variant, way)
+                seen += 1
+                assert _at(hook(variant), way) == expected, (
+                    f"{where}: {change.__name__} changed {'.'.join(way)} when it was {hole}"
+                )
+    assert seen, f"no recorded answer reaches the paths of {change.__name__}"
+
+
+def _at(document: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if type(document) is not dict or key not in document:
+            return "<absent>"
+        document = document[key]
+    return document
