@@ -265,12 +265,21 @@ def _own(w: _Writer, var: str, owned: str, depth: int, indent: int) -> str:
 
 
 def _emit_shape(
-    w: _Writer, shapes: tuple[type[Shape], ...], var: str, owned: str, depth: int, ind: int
+    w: _Writer,
+    shapes: tuple[type[Shape], ...],
+    var: str,
+    owned: str,
+    depth: int,
+    ind: int,
+    checked: bool = False,
 ) -> None:
-    """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes."""
+    """Code that carries the object in ``var`` through ``shapes``, replacing ``var`` when it changes
+    (``checked``: the caller's code has made sure it is a dict)."""
     # The object is the caller's, or the library's own (inplace); a nested one may also be a copy this call
     # made already, which a tracking chain finds out before its first change (see _own).
-    w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})\n{owned} = inplace')
+    if not checked:
+        w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
+    w.add(ind, f"{owned} = inplace")
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
@@ -483,6 +492,14 @@ def _emit_descent(
     def put(x: str) -> str:
         return f"{_own(w, var, owned, d - 1, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
 
+    if kind is Nested and into is None and d <= _MAX_INLINE_DEPTH:
+        # One look-up, and one type test on the way in (an absent key and null both give None).
+        w.add(ind, f"{o} = {r} = {var}.get({k})\nif type({o}) is dict:")
+        _emit_shape(w, shapes, o, ow, d, ind + 1, checked=True)
+        w.add(ind + 1, f"if {o} is not {r}:")
+        w.add(ind + 2, put(o))
+        w.add(ind, f'elif {o} is not None:\n    raise ShapeError("an object", {o})')
+        return
     if kind is Nested:
         w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
         body(ind + 2)
@@ -490,29 +507,34 @@ def _emit_descent(
         w.add(ind + 3, put(o))
         return
     if kind is Each:
-        check = f'if type({lst}) is not list:\n    raise ShapeError("an array", {lst})'
+        copy_, refuse = "list", f'raise ShapeError("an array", {lst})'
         loop, where = f"for {i}, {o} in enumerate({lst}):", f'f"[{{{i}}}]"'
-        copy_ = "list"
     else:
-        check = f'if type({lst}) is not dict:\n    raise ShapeError("an object", {lst})'
+        copy_, refuse = "dict", f'raise ShapeError("an object", {lst})'
         loop, where = f"for {i}, {o} in {lst}.items():", f'f"[{{{i}!r}}]"'
-        copy_ = "dict"
     ours = f"inplace or id({lst}) in mine" if w.track else "inplace"
     remember = f"        mine.add(id({out}))\n" if w.track else ""
-    w.add(ind, get(lst) + f"\n    if {lst} is not None:")
+    if into is None:
+        # As for Nested: one look-up and one type test on the way in.
+        at = ind + 1
+        w.add(ind, f"{lst} = {var}.get({k})\nif type({lst}) is {copy_}:")
+        w.add(at, f"{out} = None\n{loop}\n    if {o} is None:\n        continue\n    {r} = {o}\n    try:")
+    else:
+        at = ind + 2
+        w.add(ind, get(lst) + f"\n    if {lst} is not None:")
+        w.add(at, f"if type({lst}) is not {copy_}:\n    {refuse}")
+        w.add(at, f"{out} = None\n{loop}\n    if {o} is None:\n        continue\n    {r} = {o}\n    try:")
+    body(at + 2)
+    w.add(at + 1, f"except ShapeError as exc:\n    exc.where.insert(0, {where})\n    raise")
     w.add(
-        ind + 2,
-        f"{check}\n{out} = None\n{loop}\n    if {o} is None:\n        continue\n    {r} = {o}\n    try:",
-    )
-    body(ind + 4)
-    w.add(ind + 3, f"except ShapeError as exc:\n    exc.where.insert(0, {where})\n    raise")
-    w.add(
-        ind + 3,
+        at + 1,
         f"if {o} is not {r}:\n    if {out} is None:\n        {out} = {lst} if {ours} else {copy_}({lst})\n"
         f"{remember}    {out}[{i}] = {o}",
     )
-    w.add(ind + 2, f"if {out} is not None:")
-    w.add(ind + 3, put(out))
+    w.add(at, f"if {out} is not None:")
+    w.add(at + 1, put(out))
+    if into is None:
+        w.add(ind, f"elif {lst} is not None:\n    {refuse}")
 
 
 def _tracks(shapes: tuple[type[Shape], ...]) -> bool:
