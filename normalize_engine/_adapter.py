@@ -11,7 +11,9 @@ What a response is gets decided from the request (method, path, ``stream`` flag)
   when the caller asked for ``stream=True``, since one document cannot be normalised in pieces. The
   adapter decoded the body to normalise it, so the first ``response.json()`` without arguments returns that
   document instead of decoding the new body again (see :class:`_NormalisedResponse`); later calls, and
-  calls with arguments, decode the body as requests does and return a new object each time;
+  calls with arguments, decode the body as requests does and return a new object each time. For a client
+  prepared by ``wrap()`` (docker-py, which reads ``json()`` only) the new body is written when it is first
+  read, not before: ``Content-Length`` is absent until then;
 - JSON streams asked for with ``stream=True`` get a :class:`StreamingRaw` in place of ``response.raw``: it
   reads the real one lazily and gives one normalised document per pseudo-chunk, keeping the urllib3 and
   http.client internals that docker-py reads (``raw._fp.chunked``, ``raw._fp.chunk_left``,
@@ -30,6 +32,7 @@ import json
 import logging
 import warnings
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, SupportsIndex
 
 from packaging.version import Version
@@ -366,6 +369,11 @@ class StreamingRaw:
 # ------------------------------------------------------------------------------------------ json()
 
 
+#: Set while a client prepared by ``wrap()`` sends (see ``_wrap``): requests will not read the body of the
+#: answer before the caller does, so the adapter may write the normalised body when it is first read.
+_DEFER: ContextVar[bool] = ContextVar("normalize_engine_defer", default=False)
+
+
 class _NormalisedResponse(Response):
     """A plain ``requests.Response`` whose first ``json()`` returns the document the adapter decoded.
 
@@ -384,7 +392,46 @@ class _NormalisedResponse(Response):
             return held[1]
         return super().json(**kwargs)
 
+    # A body written when it is first read (``_ne_body``, for clients prepared by ``wrap()``): until then
+    # ``_content`` is the daemon's body, which ``json()`` does not need. Everything that reads the body goes
+    # through ``content`` or ``iter_content`` (``text``, ``iter_lines``, pickling too).
+
+    @property
+    def content(self) -> Any:
+        if "_ne_body" in self.__dict__:
+            self._write_body()
+        return super().content
+
+    def iter_content(self, chunk_size: int | None = 1, decode_unicode: bool = False) -> Any:
+        if "_ne_body" in self.__dict__:
+            self._write_body()
+        return super().iter_content(chunk_size, decode_unicode)  # type: ignore[call-overload]
+
+    def _write_body(self) -> None:
+        pending = self.__dict__.get("_ne_body")
+        if pending is None:
+            return
+        original, plan, dumps, length, adapter = pending
+        if self._content is original:  # else someone replaced it: theirs stands
+            held = self.__dict__.get("_ne_json")
+            try:
+                # The document handed over by json() may have been changed by its caller: normalise again.
+                document = held[1] if held is not None else plan.apply(decode(original), owned=True)
+                body = dumps(document)
+            except Exception as exc:  # fail open: the daemon's answer, for json() too
+                self.__dict__.pop("_ne_body", None)
+                self.__dict__.pop("_ne_json", None)
+                adapter._raise_or_warn(plan.method, plan.path, "body", exc)
+                return
+            if held is not None:
+                self.__dict__["_ne_json"] = (body, document)
+            self._content = body
+            if length:
+                self.headers["Content-Length"] = str(len(body))
+        self.__dict__.pop("_ne_body", None)
+
     def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        self._write_body()
         return (copyreg._reconstructor, (Response, object, None), self.__getstate__())  # type: ignore[attr-defined]
 
 
@@ -594,7 +641,11 @@ class NormalizingAdapter(BaseAdapter):
             new = plan.apply(data)
             utf8 = _reads_utf8(response)
             unchanged = new is data  # the chain gives its input back when nothing changed
-            body = content if unchanged else (_dumps_utf8 if utf8 else _dumps)(new)
+            dumps = _dumps_utf8 if utf8 else _dumps
+            if not unchanged and _DEFER.get() and type(response) is Response and type(new) in (dict, list):
+                self._defer(response, content, new, plan, dumps)
+                return response
+            body = content if unchanged else dumps(new)
         except Exception as exc:
             self._raise_or_warn(plan.method, plan.path, "body", exc)
             return response
@@ -608,6 +659,20 @@ class NormalizingAdapter(BaseAdapter):
         if (type(new) is dict or type(new) is list) and (body is not content or utf8 or content.isascii()):
             _hand_over(response, body, new)
         return response
+
+    def _defer(
+        self, response: Response, content: bytes, new: Any, plan: Plan, dumps: Callable[[Any], bytes]
+    ) -> None:
+        """Hand ``new`` to the first ``json()`` and write the body only if something reads it (docker-py
+        reads ``json()`` only): encoding costs about as much as decoding."""
+        headers = response.headers
+        length = "Content-Length" in headers
+        if length:
+            del headers["Content-Length"]  # set again when the body is written
+        response.__class__ = _NormalisedResponse
+        response.__dict__["_ne_json"] = (content, new)
+        response.__dict__["_ne_body"] = (content, plan, dumps, length, self)
+        logger.debug("%s %s: normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target)
 
     def _buffered_stream(self, response: Response, plan: Plan, seq: bool) -> Response:
         content = response.content

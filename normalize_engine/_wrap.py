@@ -6,13 +6,14 @@ docker-py is never imported: a client is recognised by what it is made of (``API
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
 from packaging.version import Version
 from requests.adapters import BaseAdapter
 
-from ._adapter import NormalizingAdapter
+from ._adapter import _DEFER, NormalizingAdapter
 from ._errors import UnsupportedClientError
 from ._normalize import resolve_target
 
@@ -105,6 +106,12 @@ def wrap(
     constructor; every later request carries it as a ``/vX.Y`` path prefix, which is the source version the
     adapter reads. Wrapping twice does not wrap twice; ``target`` and ``strict`` behave as in :func:`mount`.
 
+    docker-py reads JSON answers through ``response.json()`` only, so the client's ``send`` is wrapped too:
+    a normalised JSON answer hands its document to ``json()`` and gets its new body (and
+    ``Content-Length``) written only if something reads ``content``, ``text`` or ``iter_content``; encoding
+    it again would cost about as much as decoding it. Every other answer the caller did not stream is read
+    before ``send`` returns, as requests does.
+
     :param client: a ``docker.DockerClient`` or ``docker.APIClient``.
     :param target: the API version to produce; default :data:`~normalize_engine.LATEST`.
     :param strict: raise instead of passing answers through when they cannot be normalised.
@@ -133,4 +140,35 @@ def wrap(
     custom = getattr(docker_api, "_custom_adapter", None)  # absent for plain TCP and TLSConfig clients
     if isinstance(custom, BaseAdapter):
         docker_api._custom_adapter = _wrapped(custom, target, strict, memo)
+    if not getattr(docker_api.send, "_ne_deferring", False):
+        docker_api.send = _deferring(api)
     return client
+
+
+def _deferring(session: requests.Session) -> Callable[..., requests.Response]:
+    """``Session.send`` for a docker-py client, letting the adapter put off encoding normalised bodies.
+
+    requests reads the body of every answer the caller did not ask to stream, inside ``Session.send``,
+    right after the adapter gave it back: the adapter would have to encode each normalised document again,
+    although docker-py only ever asks for ``response.json()``, which the adapter holds decoded. Sent as a
+    stream, the answer comes back unread; a JSON answer the adapter normalised is read already and gets its
+    new body written only if something reads it (``content``, ``text``...); every other answer is read here
+    when the caller did not ask to stream, as requests would have.
+    """
+
+    send = session.send
+
+    def send_(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        stream = kwargs.get("stream", session.stream)
+        kwargs["stream"] = True
+        token = _DEFER.set(True)
+        try:
+            response = send(request, **kwargs)
+        finally:
+            _DEFER.reset(token)
+        if not stream and "_ne_body" not in response.__dict__:
+            response.content  # noqa: B018  # what requests does for an answer not streamed
+        return response
+
+    send_._ne_deferring = True  # type: ignore[attr-defined]
+    return send_

@@ -332,3 +332,92 @@ def test_docker_py_events_are_normalised_and_cancellable(fake_daemon: tuple[str,
         assert client.containers.get(HEX).status == "running"
     finally:
         client.close()
+
+
+# ---------------------------------------------------------------------------- bodies written when read
+
+
+def _deferred_client(url: str) -> Any:
+    return ne.wrap(docker.APIClient(base_url=url, version="1.41"))
+
+
+def test_wrap_writes_a_normalised_body_only_when_something_reads_it(
+    fake_daemon: tuple[str, FakeDaemon],
+) -> None:
+    url, _ = fake_daemon
+    api = _deferred_client(url)
+    expected = ne.normalize(OLD_CONTAINER, f"/v1.41/containers/{HEX}/json")
+    try:
+        response = api._get(api._url("/containers/{0}/json", HEX))
+        assert "_ne_body" in response.__dict__  # nothing encoded yet: docker-py only asks for json()
+        assert "Content-Length" not in response.headers  # set when the body is written
+        document = response.json()
+        assert document == expected
+        document["Name"] = "/changed by the caller"
+        body = response.content  # written now, from the daemon's answer, not from the caller's object
+        assert json.loads(body) == expected
+        assert response.headers["Content-Length"] == str(len(body))
+        assert response.text == body.decode()
+        assert b"".join(response.iter_content(7)) == body
+        assert response.json() == expected and response.json() is not document
+
+        again = api._get(api._url("/containers/{0}/json", HEX))
+        assert b"".join(again.iter_content(64)) == json.dumps(expected, separators=(",", ":")).encode()
+        third = api._get(api._url("/containers/{0}/json", HEX))
+        import pickle
+
+        assert json.loads(pickle.loads(pickle.dumps(third)).content) == expected
+        # what docker-py itself reads, and a model built from it
+        assert api.inspect_container(HEX) == expected
+    finally:
+        api.close()
+
+
+def test_wrap_reads_every_other_answer_as_requests_would(fake_daemon: tuple[str, FakeDaemon]) -> None:
+    url, daemon = fake_daemon
+    api = _deferred_client(url)
+    try:
+        # an error (normalised at once) and an answer with nothing to change: read before send returns
+        missing = api._get(api._url("/images/{0}/json", "nope"))
+        assert missing.status_code == 404 and missing._content_consumed
+        assert missing.json() == {"message": "No such image: nope"}
+        exec_inspect = api._get(api._url("/exec/{0}/json", "e1"))
+        assert exec_inspect._content_consumed and "_ne_body" not in exec_inspect.__dict__
+        # the connection went back to the pool each time: the next requests reuse it
+        for _ in range(3):
+            assert api.inspect_container(HEX)["Id"] == HEX
+        assert daemon.seen.count(f"GET /v1.41/containers/{HEX}/json") == 3
+    finally:
+        api.close()
+
+
+def test_wrap_installs_its_send_once() -> None:
+    api = docker.APIClient(base_url="unix:///nowhere/docker.sock", version="1.41")
+    ne.wrap(api)
+    send = api.send
+    ne.wrap(api)
+    ne.wrap(api, target="1.44")
+    assert api.send is send
+    api.close()
+
+
+def test_a_body_that_cannot_be_written_falls_back_to_the_daemons(
+    fake_daemon: tuple[str, FakeDaemon], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalize_engine import _adapter
+
+    def broken(document: Any) -> bytes:
+        raise ValueError("cannot encode")
+
+    monkeypatch.setattr(_adapter, "_dumps_utf8", broken)
+    monkeypatch.setattr(_adapter, "_dumps", broken)
+    url, _ = fake_daemon
+    api = _deferred_client(url)
+    try:
+        response = api._get(api._url("/containers/{0}/json", HEX))
+        with pytest.warns(ne.NormalizeWarning, match="cannot encode"):
+            body = response.content
+        assert json.loads(body) == OLD_CONTAINER  # the answer as it came, for content and json() alike
+        assert response.json() == OLD_CONTAINER
+    finally:
+        api.close()
