@@ -23,6 +23,8 @@ varied ids and names to the wanted size, and its event stream.
   the caches: the difference between the two is memory, not the library.
 - ``parsed (fresh)``: ``normalize(json.loads(bytes), path)`` / ``json.loads(bytes)`` - 1: what a caller
   pays on top of decoding for ``normalize(response.json(), path)``, the JSON just decoded (in the caches).
+- ``parsed (fresh, inplace=True)``: the same, with ``inplace=True``: the caller gives its objects up, which
+  are then changed instead of copied.
 - ``bytes``: ``normalize(bytes, path)`` / ``json.loads(bytes)`` - 1: the cost beyond decoding, when the
   library decodes the bytes itself (``normalize`` of bytes includes one ``json.loads``).
 - ``same``: the same with the source version equal to the target (nothing to do).
@@ -204,11 +206,17 @@ def event_lines() -> tuple[str, list[bytes]]:
 
 
 def _rows(
-    name: str, held: list[float], fresh: list[float], raw: list[float], targets: tuple[str, str]
+    name: str,
+    held: list[float],
+    fresh: list[float],
+    given_up: list[float],
+    raw: list[float],
+    targets: tuple[str, str],
 ) -> list[dict[str, Any]]:
     return [
         _row(f"{name} parsed (held)", Stats(held), targets[0]),
         _row(f"{name} parsed (fresh, +loads - 1)", Stats(fresh), targets[0]),
+        _row(f"{name} parsed (fresh, inplace=True)", Stats(given_up), targets[0]),
         _row(f"{name} bytes (total/json.loads - 1)", Stats(raw), targets[1]),
     ]
 
@@ -221,17 +229,18 @@ def bench_body(
     raw = json.dumps(body).encode()
     parsed = json.loads(raw)
     ne.normalize(parsed, path)  # warm the caches (plan, compiled chain)
-    held, fresh, from_bytes, floor = [], [], [], []
+    held, fresh, given_up, from_bytes, floor = [], [], [], [], []
     for _ in range(repeat):
         base = _timed(lambda: json.loads(raw))
         held.append(_timed(lambda: ne.normalize(parsed, path)) / base)
         fresh.append(_timed(lambda: ne.normalize(json.loads(raw), path)) / base - 1)
+        given_up.append(_timed(lambda: ne.normalize(json.loads(raw), path, inplace=True)) / base - 1)
         from_bytes.append(_timed(lambda: ne.normalize(raw, path)) / base - 1)
         if floor_line:
             # Parsed input is never changed: each changed item is copied first. What one dict() of every
             # item costs on its own (+ json.loads - 1), a floor under the fresh line.
             floor.append(_timed(lambda: [dict(item) for item in json.loads(raw)]) / base - 1)
-    rows = _rows(name, held, fresh, from_bytes, targets)
+    rows = _rows(name, held, fresh, given_up, from_bytes, targets)
     if floor_line:
         rows.append(_row(f"{name} floor: dict() of each item (fresh)", Stats(floor)))
     return rows
@@ -266,19 +275,24 @@ def bench_many(
         for path, raw in raws:
             normalize(loads_(raw), path)
 
+    def run_given_up() -> None:
+        for path, raw in raws:
+            normalize(loads_(raw), path, inplace=True)
+
     def run_bytes() -> None:
         for path, raw in raws:
             normalize(raw, path)
 
-    held, in_cache, fresh, from_bytes = [], [], [], []
+    held, in_cache, fresh, given_up, from_bytes = [], [], [], [], []
     for _ in range(repeat):
         base = _timed(loads)
         held.append(_timed(run_held) / base)
         in_cache.append(_timed(run_cached) / base)
         fresh.append(_timed(run_fresh) / base - 1)
+        given_up.append(_timed(run_given_up) / base - 1)
         from_bytes.append(_timed(run_bytes) / base - 1)
     return [
-        *_rows(name, held, fresh, from_bytes, targets),
+        *_rows(name, held, fresh, given_up, from_bytes, targets),
         _row(f"{name} parsed (held, 4 docs in cache)", Stats(in_cache)),
     ]
 

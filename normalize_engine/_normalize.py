@@ -250,6 +250,7 @@ def normalize(
     status: int = 200,
     version: str | None = None,
     target: str | None = None,
+    inplace: bool = False,
 ) -> JSON:
     """Return ``body``, a Docker Engine API response, in the shape of API version ``target``.
 
@@ -262,7 +263,12 @@ def normalize(
     :param version: the source API version when the path has no prefix (e.g. the daemon's ``Api-Version``
         header). With neither, every change applies: each looks at the shape it is given.
     :param target: the API version to produce; default :data:`LATEST`.
-    :returns: new JSON; the input is never mutated (unchanged parts may be shared with it).
+    :param inplace: for parsed input the caller has no further use for (``normalize(response.json(),
+        path, inplace=True)``): change ``body`` and the objects in it instead of copying what changes;
+        copying costs about as much as the changes themselves for old answers. The result may be ``body``
+        itself or a new object, and ``body`` is left in no particular state: use the result.
+    :returns: new JSON; the input is never mutated unless ``inplace`` is given (unchanged parts may be
+        shared with it).
     :raises InvalidBodyError: the body is not JSON, or not of its endpoint's shape.
     :raises UnknownVersionError: ``version``, ``target`` or the path prefix is not an API version.
 
@@ -275,7 +281,7 @@ def normalize(
     if status >= 400:
         return error_body(body)
     data = decode(body)
-    owned = data is not body  # decoded here: nothing else holds it, so the chain may change it in place
+    owned = inplace or data is not body  # decoded here: nothing else holds it, the chain may change it
     if plan.newer_than_target:
         warnings.warn(
             f"{plan.method} {path}: the answer is at API {plan.source}, newer than the target {plan.target}; "

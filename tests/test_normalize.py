@@ -209,9 +209,21 @@ def test_bytes_and_parsed_input_give_the_same_answer() -> None:
                 except ValueError:
                     continue  # a raw answer (/_ping's "OK"): nothing to decode
                 before = copy.deepcopy(parsed)
-                assert ne.normalize(answer.text, url, method=exchange.method) == ne.normalize(
-                    parsed, url, method=exchange.method
-                )
+                expected = ne.normalize(parsed, url, method=exchange.method)
+                assert ne.normalize(answer.text, url, method=exchange.method) == expected
                 assert parsed == before
+                # inplace=True: the same answer, from the caller's objects changed instead of copied
+                assert ne.normalize(before, url, method=exchange.method, inplace=True) == expected
                 checked += 1
     assert checked > 100
+
+
+def test_inplace_changes_the_callers_body_instead_of_copying() -> None:
+    body = [copy.deepcopy(IMAGE_1_41)]
+    item = body[0]
+    result = ne.normalize(body, "/v1.41/images/json", inplace=True)
+    assert result == ne.normalize([copy.deepcopy(IMAGE_1_41)], "/v1.41/images/json")
+    assert result is body and result[0]["RepoTags"] == []  # the list, changed
+    assert item["RepoTags"] == []  # and the objects in it
+    text = json.dumps([IMAGE_1_41])
+    assert ne.normalize(text, "/v1.41/images/json", inplace=True) == result  # text: nothing to spare
