@@ -287,7 +287,7 @@ def _emit_shape(
             w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
-        groups = [(key, _after_removal(_merge(fields))) for key, fields in by_key.items()]
+        groups = [(key, _merge(fields)) for key, fields in by_key.items()]
         for added, run_ in itertools.groupby(groups, key=lambda group: _is_added(group[1])):
             items = list(run_)
             at = ind
@@ -476,35 +476,33 @@ def _emit_descent(
     if d > _MAX_INLINE_DEPTH:
         apply = w.const(fuse(shapes), "f")
 
-        def body(at: int) -> None:
-            w.add(at, f"{o} = {apply}({o})")
+        def body(at: int, checked: bool = False) -> None:
+            w.add(at, f"{o} = {apply}({o})")  # the fused function tests the type itself
 
     else:
 
-        def body(at: int) -> None:
-            _emit_shape(w, shapes, o, ow, d, at)
+        def body(at: int, checked: bool = False) -> None:
+            _emit_shape(w, shapes, o, ow, d, at, checked)
 
-    def get(x: str) -> str:
-        if into is None:
-            return f"if {k} in {var}:\n    {x} = {var}[{k}]"
+    def get(x: str) -> str:  # from the local value ``into`` (MISSING: absent)
         return f"if {into} is not MISSING:\n    {x} = {into}"
 
     def put(x: str) -> str:
         return f"{_own(w, var, owned, d - 1, 0)}{var}[{k}] = {x}" if into is None else f"{into} = {x}"
 
-    if kind is Nested and into is None and d <= _MAX_INLINE_DEPTH:
-        # One look-up, and one type test on the way in (an absent key and null both give None).
-        w.add(ind, f"{o} = {r} = {var}.get({k})\nif type({o}) is dict:")
-        _emit_shape(w, shapes, o, ow, d, ind + 1, checked=True)
-        w.add(ind + 1, f"if {o} is not {r}:")
-        w.add(ind + 2, put(o))
-        w.add(ind, f'elif {o} is not None:\n    raise ShapeError("an object", {o})')
-        return
     if kind is Nested:
-        w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
-        body(ind + 2)
-        w.add(ind + 2, f"if {o} is not {r}:")
-        w.add(ind + 3, put(o))
+        if into is None:
+            # One look-up, and one type test on the way in (an absent key and null both give None).
+            w.add(ind, f"{o} = {r} = {var}.get({k})\nif type({o}) is dict:")
+            body(ind + 1, checked=True)
+            w.add(ind + 1, f"if {o} is not {r}:")
+            w.add(ind + 2, put(o))
+            w.add(ind, f'elif {o} is not None:\n    raise ShapeError("an object", {o})')
+        else:
+            w.add(ind, get(f"{o} = {r}") + f"\n    if {o} is not None:")
+            body(ind + 2)
+            w.add(ind + 2, f"if {o} is not {r}:")
+            w.add(ind + 3, put(o))
         return
     if kind is Each:
         copy_, refuse = "list", f'raise ShapeError("an array", {lst})'

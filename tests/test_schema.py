@@ -708,3 +708,30 @@ def test_replaced_after_other_fields_of_its_key() -> None:
     tagged = {"Tags": ["a"]}
     assert _chain.fuse(shapes)(tagged) is tagged
     assert Replaced(None, []).describe() == "`null` replaced by `[]`"
+
+
+def _deep_shape(levels: int) -> type[Shape]:
+    """Nested and Each in turn, ``levels`` deep, with an added key at the bottom."""
+    shape: type[Shape] = type("Bottom", (Shape,), {"X": Added(1)})
+    for n in range(levels, 0, -1):
+        shape = type(f"Level{n}", (Shape,), {"A": Nested(shape) if n % 2 else Each(shape)})
+    return shape
+
+
+def _deep_document(levels: int, leaf: Any) -> Any:
+    document = leaf
+    for n in range(levels, 0, -1):
+        document = {"A": document if n % 2 else [document]}
+    return document
+
+
+@pytest.mark.parametrize("leaf", [{}, {"X": 5}, None])
+def test_descents_deeper_than_the_inlined_levels_give_what_marshmallow_gives(leaf: Any) -> None:
+    levels = _chain._MAX_INLINE_DEPTH + 2  # the deepest descents call a fused function of their own
+    shape = _deep_shape(levels)
+    document = _deep_document(levels, leaf)
+    expected = shape().load(copy.deepcopy(document))
+    assert _chain.fuse((shape,))(copy.deepcopy(document)) == expected
+    with pytest.raises(ShapeError) as caught:
+        _chain.fuse((shape,))(_deep_document(levels, 3))
+    assert caught.value.describe() == "expected an object at .A.A[0].A.A[0].A.A[0].A.A[0], got a number"
