@@ -30,7 +30,6 @@ import collections
 import copyreg
 import json
 import logging
-import warnings
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, SupportsIndex
@@ -40,7 +39,7 @@ from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from ._endpoints import Kind
-from ._errors import InvalidBodyError, NormalizeError, NormalizeWarning, TruncatedStreamError
+from ._errors import InvalidBodyError, NormalizeError, TruncatedStreamError, newer_than_target, warn
 from ._normalize import Plan, decode, error_body, make_plan, resolve_target
 from ._stream import StreamSplitter
 from ._versions import split_path
@@ -558,12 +557,7 @@ class NormalizingAdapter(BaseAdapter):
         if not _may_be_json(media):
             return response
         if plan.newer_than_target:
-            warnings.warn(
-                f"{plan.method} {plan.path}: the answer is at API {plan.source}, newer than the target "
-                f"{plan.target}; it is returned unchanged",
-                NormalizeWarning,
-                stacklevel=3,
-            )
+            newer_than_target(plan.method, plan.path, plan.source, plan.target)
             return response
         seq = media == _JSON_SEQ
         if plan.idle and not seq:
@@ -588,11 +582,9 @@ class NormalizingAdapter(BaseAdapter):
             )
             error.__cause__ = exc
             return error
-        warnings.warn(
+        warn(
             f"{method} {path}: the {what} could not be normalised ({type(exc).__name__}: {exc}); "
-            "it is passed through unchanged",
-            NormalizeWarning,
-            stacklevel=4,
+            "it is passed through unchanged"
         )
         return None
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from packaging.version import Version
 
 from ._endpoints import BY_NAME, route
-from ._errors import NormalizeError, UnknownVersionError
+from ._errors import NormalizeError, UnknownEndpointError, UnknownVersionError
 from ._versions import parse_version, split_path
 from .schema import Change, Each, Nested, Shape, Values
 
@@ -40,10 +40,6 @@ __all__ = [
 
 DOC_PATH = "docs/api-changes.md"
 REGENERATE = "python tools/gen_docs.py"
-
-
-class UnknownEndpointError(NormalizeError, ValueError):
-    """An endpoint name or path that the library does not know."""
 
 
 class _Entry(Protocol):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,11 +13,11 @@ from packaging.version import Version
 
 from . import _chain
 from ._endpoints import Endpoint, Kind, route
-from ._errors import InvalidBodyError, NormalizeWarning, UnknownVersionError
+from ._errors import InvalidBodyError, ShapeError, UnknownVersionError, newer_than_target
 from ._registry import REGISTRY
 from ._stream import iter_documents
 from ._versions import parse_version, split_path
-from .schema import _OWNED, _REQUEST, Request, ShapeError
+from .schema import _OWNED, _REQUEST, Request
 
 VERSIONS_V: tuple[Version, ...] = REGISTRY.versions
 OLDEST: Version = VERSIONS_V[0]
@@ -283,12 +282,7 @@ def normalize(
     data = decode(body)
     owned = inplace or data is not body  # decoded here: nothing else holds it, the chain may change it
     if plan.newer_than_target:
-        warnings.warn(
-            f"{plan.method} {path}: the answer is at API {plan.source}, newer than the target {plan.target}; "
-            "it is returned unchanged",
-            NormalizeWarning,
-            stacklevel=2,
-        )
+        newer_than_target(plan.method, path, plan.source, plan.target)
         return data
     return plan.apply(data, owned=owned)
 
@@ -315,11 +309,6 @@ def normalize_stream(
     """
     plan = make_plan(method, path, version=version, target=target)
     if plan.newer_than_target:
-        warnings.warn(
-            f"{plan.method} {path}: the stream is at API {plan.source}, newer than the target "
-            f"{plan.target}; it is returned unchanged",
-            NormalizeWarning,
-            stacklevel=2,
-        )
+        newer_than_target(plan.method, path, plan.source, plan.target, "stream")
     for document in iter_documents(chunks):
         yield plan.apply(document, owned=True)  # decoded here: nothing else holds it

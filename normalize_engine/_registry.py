@@ -20,9 +20,10 @@ from packaging.version import Version
 
 from . import schemas as _schemas_pkg
 from ._endpoints import BY_NAME
+from ._errors import RegistryError
 from .schema import Change
 
-__all__ = ["REGISTRY", "Registry", "VersionEntry"]
+__all__ = ["REGISTRY", "Registry", "RegistryError", "VersionEntry"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,6 @@ class VersionEntry:
     name: str
     summary: str
     changes: tuple[type[Change], ...]
-
-
-class RegistryError(RuntimeError):
-    """The schemas package is inconsistent (a bug in this library, caught at import)."""
 
 
 class Registry:

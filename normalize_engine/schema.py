@@ -81,6 +81,9 @@ from typing import Any, ClassVar
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, missing, pre_load
 
+from ._errors import DeclarationError, ShapeError
+from ._errors import json_type as _json_type
+
 __all__ = [
     "MISSING",
     "Added",
@@ -94,6 +97,7 @@ __all__ = [
     "Replaced",
     "Request",
     "Shape",
+    "ShapeError",
     "Values",
     "current_request",
     "edit",
@@ -167,37 +171,6 @@ def edit(data: dict[str, Any], key: str) -> Any:
     if taken is not value:
         data[key] = taken
     return taken
-
-
-class ShapeError(Exception):
-    """A value is not of the type its endpoint's shape has there. Carries where, for the message."""
-
-    def __init__(self, expected: str, got: Any) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.got = got
-        self.where: list[str] = []
-
-    def describe(self) -> str:
-        where = "".join(self.where) or "the top level"
-        kind = _json_type(self.got)
-        return f"expected {self.expected} at {where}, got {kind}"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return type(value).__name__  # pragma: no cover - json never gives anything else
 
 
 # --------------------------------------------------------------------------------------------- fields
@@ -342,7 +315,7 @@ class Derived(_ChangeField):
     ) -> None:
         super().__init__(doc, **kwargs)
         if isinstance(reads, str):
-            raise TypeError(f"Derived(reads=...) takes a tuple of keys, not the string {reads!r}")
+            raise DeclarationError(f"Derived(reads=...) takes a tuple of keys, not the string {reads!r}")
         self.derive = derive
         self.reads: frozenset[str] | None = None if reads is None else frozenset(reads)
 
@@ -497,13 +470,13 @@ class Shape(Schema):
     def declared(cls) -> list[tuple[str, _ChangeField]]:
         """The declared change fields, as ``(key, field)`` in declaration order.
 
-        :raises TypeError: a field is not one of this module's, or two ``Derived`` fields could see each
+        :raises DeclarationError: a field is not one of this module's, or two ``Derived`` fields could see each
             other's key (see the module's docstring).
         """
         out = []
         for name, fld in cls._declared_fields.items():
             if not isinstance(fld, _ChangeField):
-                raise TypeError(
+                raise DeclarationError(
                     f"{cls.__qualname__}.{name}: declare fields with normalize_engine.schema's field types "
                     "(Removed, Added, Derived, Convert, Replaced, OmittedWhen, Nested, Each, Values), not "
                     f"{type(fld).__name__}"
@@ -514,7 +487,7 @@ class Shape(Schema):
             others = {k for k, f in derived if f is not fld}
             if others and (fld.reads is None or fld.reads & others):
                 seen = sorted(others) if fld.reads is None else sorted(fld.reads & others)
-                raise TypeError(
+                raise DeclarationError(
                     f"{cls.__qualname__}.{key}: a Derived field may read {', '.join(seen)}, which another "
                     "Derived field of the same change adds; marshmallow would show it the key as it was "
                     "before the change: declare the two in consecutive changes, or give `reads` without it"
