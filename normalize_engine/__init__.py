@@ -24,6 +24,7 @@ from ._errors import (
 from ._normalize import NEWEST as _NEWEST
 from ._normalize import VERSIONS_V as _VERSIONS_V
 from ._normalize import normalize, normalize_stream
+from .transports.core import endpoint_kind
 
 __all__ = [
     "LATEST",
@@ -35,6 +36,7 @@ __all__ = [
     "TruncatedStreamError",
     "UnknownVersionError",
     "UnsupportedClientError",
+    "endpoint_kind",
     "mount",
     "normalize",
     "normalize_stream",
@@ -52,11 +54,16 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> object:
-    # The transport pieces import requests; load them on first use so `normalize()` alone stays light.
+    # Documented lazy loading: the requests transport imports requests, loaded on first use of the names
+    # that need it, so that `normalize()` alone stays light.
     if name in ("NormalizingAdapter", "mount", "wrap"):
-        from . import _adapter, _wrap
+        from .transports import docker_py, requests_adapter
 
-        value = {"NormalizingAdapter": _adapter.NormalizingAdapter, "mount": _wrap.mount, "wrap": _wrap.wrap}
+        value = {
+            "NormalizingAdapter": requests_adapter.NormalizingAdapter,
+            "mount": docker_py.mount,
+            "wrap": docker_py.wrap,
+        }
         globals().update(value)
         return value[name]
     raise AttributeError(f"module 'normalize_engine' has no attribute {name!r}")

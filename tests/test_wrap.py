@@ -404,13 +404,13 @@ def test_wrap_installs_its_send_once() -> None:
 def test_a_body_that_cannot_be_written_falls_back_to_the_daemons(
     fake_daemon: tuple[str, FakeDaemon], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from normalize_engine import _adapter
+    from normalize_engine.transports import core
 
     def broken(document: Any) -> bytes:
         raise ValueError("cannot encode")
 
-    monkeypatch.setattr(_adapter, "_dumps_utf8", broken)
-    monkeypatch.setattr(_adapter, "_dumps", broken)
+    monkeypatch.setattr(core, "_dumps_utf8", broken)
+    monkeypatch.setattr(core, "_dumps", broken)
     url, _ = fake_daemon
     api = _deferred_client(url)
     try:

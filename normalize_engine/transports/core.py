@@ -1,0 +1,243 @@
+"""The transport-neutral core: what an answer is, failing open, stream conversion, body rewriting.
+
+A transport (requests today; httpx and aiohttp next) is a thin layer that hands this module what it knows
+about an answer and puts back what it gets. The path of a response is transport -> core -> transport:
+
+1. :func:`decide` classifies the answer by method, path, status, the request's ``Upgrade`` header and a
+   few response headers (``Content-Type``, ``Content-Length``, ``Api-Version``), not by ``Content-Type``
+   alone. It returns a :class:`Decision`: pass the answer through unread (:attr:`Action.PASS`), wrap its
+   error body (:attr:`Action.ERROR`), rewrite its JSON body (:attr:`Action.JSON`) or convert its JSON
+   stream (:attr:`Action.STREAM`). Hijacked connections (``101``, ``Upgrade``), ``HEAD``, ``1xx``/``204``/
+   ``3xx``, raw endpoints (logs, attach, exec start, archives, ``/_ping``), unknown endpoints, the Docker
+   raw and multiplexed stream types and answers with nothing to change are passed through.
+2. The transport reads the body (or not), and calls :func:`rewrite_error`, :func:`normalise_json` with an
+   encoder from :func:`encoder`, or feeds a :class:`~normalize_engine.transports.streams.StreamConverter` with the stream's bytes.
+3. Failing open is one policy, :func:`failed`: a normaliser must never be the reason a client breaks, so a
+   failure gives the caller the answer as the daemon sent it and a
+   :class:`~normalize_engine.NormalizeWarning`; with ``strict`` the error is raised instead.
+
+:func:`endpoint_kind` is the public face of the classification, for transports written elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal
+
+from packaging.version import Version
+
+from .._endpoints import Kind, route
+from .._errors import NormalizeError, newer_than_target, warn
+from .._normalize import Plan, decode, error_body, make_plan
+from .._versions import split_path
+
+__all__ = [
+    "JSON_SEQ",
+    "NDJSON",
+    "Action",
+    "Decision",
+    "decide",
+    "encoder",
+    "endpoint_kind",
+    "failed",
+    "normalise_json",
+    "raise_or_warn",
+    "rewrite_error",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Media types of byte streams that must never be read (attach, exec, logs).
+RAW_MEDIA = frozenset({"application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream"})
+JSON_SEQ = "application/json-seq"
+#: What a converted ``application/json-seq`` stream is labelled (it comes out newline-delimited).
+NDJSON = "application/x-ndjson"
+
+
+def endpoint_kind(method: str, path: str) -> Literal["json", "stream", "raw", "unknown"]:
+    """What a transport does with the answer to ``method path``: ``"json"`` (one document, rewritten),
+    ``"stream"`` (JSON documents, converted one by one), ``"raw"`` (bytes never to be read: logs, attach,
+    exec start, archives, ``/_ping``) or ``"unknown"`` (an endpoint the library does not know: passed
+    through). The path may carry a ``/vX.Y`` prefix and a query string.
+
+    >>> import normalize_engine as ne
+    >>> ne.endpoint_kind("GET", "/v1.41/events?since=1"), ne.endpoint_kind("POST", "/exec/ab/start")
+    ('stream', 'raw')
+
+    .. versionadded:: 0.1
+    """
+    endpoint = route(method.upper(), split_path(path)[1])
+    kind = Kind.UNKNOWN if endpoint is None else endpoint.kind
+    return kind.value
+
+
+# ------------------------------------------------------------------------------------------ encoding
+
+# JSON of decoded JSON holds no cycles: the encoder need not look for them (a cycle would end in a
+# RecursionError, which fails open like any other error).
+_ASCII_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_UTF8_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, ensure_ascii=False)
+
+
+def _dumps(document: Any) -> bytes:
+    """Compact JSON, ASCII only (``\\u`` escapes): right whatever charset the answer's headers claim."""
+    return _ASCII_ENCODER.encode(document).encode()
+
+
+def _dumps_utf8(document: Any) -> bytes:
+    """Compact JSON as UTF-8 (for answers read as UTF-8); ASCII escapes when a string cannot be UTF-8 (a
+    lone surrogate that came in as ``"\\ud800"``)."""
+    try:
+        return _UTF8_ENCODER.encode(document).encode()
+    except UnicodeEncodeError:
+        return _dumps(document)
+
+
+def encoder(utf8: bool) -> Callable[[Any], bytes]:
+    """How to encode a new body: as UTF-8 when its readers decode it as UTF-8, else as ASCII, which every
+    charset reads the same."""
+    return _dumps_utf8 if utf8 else _dumps
+
+
+# ------------------------------------------------------------------------------------------ failing open
+
+
+def failed(strict: bool, method: str, path: str, what: str, exc: Exception) -> NormalizeError | None:
+    """Fail open: warn (at the caller's line) and return None; ``strict``: return the error to raise."""
+    if strict:
+        if isinstance(exc, NormalizeError):
+            return exc
+        error = NormalizeError(
+            f"{method} {path}: normalising the {what} failed with {type(exc).__name__}: {exc} "
+            "(a bug in normalize-engine: please report it with the API version and the body's shape)"
+        )
+        error.__cause__ = exc
+        return error
+    warn(
+        f"{method} {path}: the {what} could not be normalised ({type(exc).__name__}: {exc}); "
+        "it is passed through unchanged"
+    )
+    return None
+
+
+def raise_or_warn(strict: bool, method: str, path: str, what: str, exc: Exception) -> None:
+    """:func:`failed`, raising the error it returns."""
+    error = failed(strict, method, path, what, exc)
+    if error is not None:
+        if error is exc:
+            raise error
+        raise error from exc
+
+
+# ------------------------------------------------------------------------------------------ deciding
+
+
+class Action(Enum):
+    PASS = "pass"  # return the answer as it is, never read
+    ERROR = "error"  # an error answer: its body becomes {"message": ...}
+    JSON = "json"  # one JSON document: rewrite the body
+    STREAM = "stream"  # a JSON stream: convert it document by document
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    plan: Plan | None = None
+    #: the stream is ``application/json-seq``: it comes out newline-delimited, labelled :data:`NDJSON`
+    seq: bool = False
+
+
+_PASS = Decision(Action.PASS)
+
+
+def media_type(headers: Mapping[str, str]) -> str:
+    return (headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+
+
+def _may_be_json(media: str) -> bool:
+    # No type, a JSON type (json, jsonl, x-ndjson, json-seq), or the text/plain of old daemons' mislabels.
+    return not media or "json" in media or media == "text/plain"
+
+
+def decide(
+    method: str,
+    path: str,
+    status: int,
+    headers: Mapping[str, str],
+    *,
+    upgrade: bool,
+    target: Version,
+    strict: bool,
+) -> Decision:
+    """What to do with an answer (see the module docstring).
+
+    :param path: the request's path and query (``/v1.41/containers/json?all=1``).
+    :param headers: the response's headers (a case-insensitive mapping).
+    :param upgrade: the request asked for a protocol upgrade (a hijacked connection).
+    :raises NormalizeError: ``strict`` and the answer's version cannot be placed.
+    """
+    method = method.upper()
+    if (
+        method == "HEAD"
+        or status < 200
+        or 300 <= status < 400
+        or status == 204
+        or upgrade
+        or headers.get("Content-Length") == "0"
+    ):
+        return _PASS  # no body, or a hijacked connection that must not be read
+    media = media_type(headers)
+    if media in RAW_MEDIA:
+        return _PASS
+    try:
+        plan = make_plan(method, path, version=headers.get("Api-Version"), target=target)
+    except Exception as exc:
+        raise_or_warn(strict, method, split_path(path)[1], "response", exc)
+        return _PASS
+    kind = plan.kind
+    if kind is Kind.RAW or kind is Kind.UNKNOWN:
+        return _PASS
+    if status >= 400:
+        return Decision(Action.ERROR, plan)
+    if not _may_be_json(media):
+        return _PASS
+    if plan.newer_than_target:
+        newer_than_target(plan.method, plan.path, plan.source, plan.target)
+        return _PASS
+    seq = media == JSON_SEQ
+    if plan.idle and not seq:
+        logger.debug("%s %s: nothing to change (API %s)", plan.method, plan.path, plan.source)
+        return _PASS
+    return Decision(Action.STREAM if kind is Kind.STREAM else Action.JSON, plan, seq)
+
+
+# ------------------------------------------------------------------------------------------ bodies
+
+
+def rewrite_error(content: bytes, plan: Plan, strict: bool) -> bytes | None:
+    """The new body of an error answer, ``{"message": ...}`` with the daemon's wording; None to keep it
+    (it has a ``message`` already, or wrapping failed and the policy failed open)."""
+    try:
+        try:
+            parsed: Any = json.loads(content)
+        except (ValueError, RecursionError):
+            parsed = content
+        if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
+            return None
+        return _dumps(error_body(parsed))
+    except Exception as exc:
+        raise_or_warn(strict, plan.method, plan.path, "error body", exc)
+        return None
+
+
+def normalise_json(content: bytes, plan: Plan) -> tuple[Any, Any]:
+    """``(decoded, normalised)`` of a JSON body; the two are the same object when nothing changed.
+
+    :raises Exception: whatever decoding or the chain raised (the transport fails open with it).
+    """
+    data = decode(content)
+    return data, plan.apply(data)

@@ -1,0 +1,321 @@
+"""The requests transport: :class:`NormalizingAdapter`, a thin layer over :mod:`.core`.
+
+What a response is gets decided by the core (:func:`~normalize_engine.transports.core.decide`) from the
+request (method, path, ``stream`` flag) and the status, not from ``Content-Type`` alone:
+
+- hijacked connections (``101``, a request asking for ``Upgrade``), ``HEAD``, ``1xx``/``204``/``3xx``,
+  raw endpoints (logs, attach, exec start, archives, ``/_ping``), unknown endpoints and the Docker raw or
+  multiplexed stream types are returned as they are, never read;
+- error answers (``>= 400``) of JSON and stream endpoints get a ``{"message": ...}`` body, wording kept;
+- JSON answers get their body replaced (``_content``, ``Content-Length`` fixed); they are read at once even
+  when the caller asked for ``stream=True``, since one document cannot be normalised in pieces. The
+  adapter decoded the body to normalise it, so the first ``response.json()`` without arguments returns that
+  document instead of decoding the new body again (see :class:`_NormalisedResponse`); later calls, and
+  calls with arguments, decode the body as requests does and return a new object each time. For a client
+  prepared by ``wrap()`` (docker-py, which reads ``json()`` only) the new body is written when it is first
+  read, not before: ``Content-Length`` is absent until then;
+- JSON streams asked for with ``stream=True`` get a :class:`StreamingRaw` in place of ``response.raw``: it
+  reads the real one lazily and gives one normalised document per pseudo-chunk, keeping the urllib3 and
+  http.client internals that docker-py reads (``raw._fp.chunked``, ``raw._fp.chunk_left``,
+  ``raw._fp.fp``). Without ``stream=True`` the documents are normalised and joined by newlines;
+- an answer with nothing to change (source version equal to the target, say) is returned as it is.
+
+Output streams are newline-delimited JSON. A ``application/json-seq`` stream (RS-separated) comes out as
+newline-delimited JSON too, labelled ``application/x-ndjson``; every other ``Content-Type`` is kept.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, SupportsIndex
+
+from packaging.version import Version
+from requests import PreparedRequest, Response
+from requests.adapters import BaseAdapter, HTTPAdapter
+
+from .._normalize import Plan, decode, resolve_target
+from .core import NDJSON, Action, decide, encoder, normalise_json, raise_or_warn, rewrite_error
+from .streams import StreamConverter
+from .urllib3_raw import StreamingRaw
+
+__all__ = ["NormalizingAdapter", "StreamingRaw"]
+
+logger = logging.getLogger(__name__)
+
+
+def _reads_utf8(response: Response) -> bool:
+    """Whether requests decodes the body of ``response`` as UTF-8 (``.text`` uses ``response.encoding``, which
+    is ``utf-8`` for ``application/json``; ``text/plain`` without a charset is ``ISO-8859-1``)."""
+    encoding = response.encoding
+    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") == "utf8"
+
+
+#: Set while a client prepared by ``wrap()`` sends (see ``_wrap``): requests will not read the body of the
+#: answer before the caller does, so the adapter may write the normalised body when it is first read.
+_DEFER: ContextVar[bool] = ContextVar("normalize_engine_defer", default=False)
+
+
+class _NormalisedResponse(Response):
+    """A plain ``requests.Response`` whose first ``json()`` returns the document the adapter decoded.
+
+    The adapter decodes a JSON answer to normalise it; the class of the response (only ever an exact
+    ``requests.Response``) is switched to this one, and the document held in ``_ne_json`` with the body it
+    was written as. The first ``json()`` without arguments takes it, as long as ``_content`` is still that
+    body; every other call (with arguments, a second call, a replaced ``_content``) is requests' own, which
+    decodes the body and returns a new object. Callers get what requests would give them, and no two calls
+    share an object. The document lives in the instance's ``__dict__``: no reference cycle. Copies and
+    pickles are of a plain ``Response`` (requests' own state, nothing of this class).
+    """
+
+    def json(self, **kwargs: Any) -> Any:
+        held = self.__dict__.pop("_ne_json", None)  # dict.pop is atomic: one thread gets the document
+        if held is not None and not kwargs and held[0] is self._content:
+            return held[1]
+        return super().json(**kwargs)
+
+    # A body written when it is first read (``_ne_body``, for clients prepared by ``wrap()``): until then
+    # ``_content`` is the daemon's body, which ``json()`` does not need. Everything that reads the body goes
+    # through ``content`` or ``iter_content`` (``text``, ``iter_lines``, pickling too).
+
+    @property
+    def content(self) -> Any:
+        if "_ne_body" in self.__dict__:
+            self._write_body()
+        return super().content
+
+    def iter_content(self, chunk_size: int | None = 1, decode_unicode: bool = False) -> Any:
+        if "_ne_body" in self.__dict__:
+            self._write_body()
+        return super().iter_content(chunk_size, decode_unicode)
+
+    def _write_body(self) -> None:
+        pending = self.__dict__.get("_ne_body")
+        if pending is None:
+            return
+        original, plan, dumps, length, strict = pending
+        if self._content is original:  # else someone replaced it: theirs stands
+            held = self.__dict__.get("_ne_json")
+            try:
+                # The document handed over by json() may have been changed by its caller: normalise again.
+                document = held[1] if held is not None else plan.apply(decode(original), owned=True)
+                body = dumps(document)
+            except Exception as exc:  # fail open: the daemon's answer, for json() too
+                self.__dict__.pop("_ne_body", None)
+                self.__dict__.pop("_ne_json", None)
+                raise_or_warn(strict, plan.method, plan.path, "body", exc)
+                return
+            if held is not None:
+                self.__dict__["_ne_json"] = (body, document)
+            self._content = body
+            if length:
+                self.headers["Content-Length"] = str(len(body))
+        self.__dict__.pop("_ne_body", None)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        self._write_body()
+        return (copyreg._reconstructor, (Response, object, None), self.__getstate__())  # type: ignore[attr-defined]
+
+
+def _hand_over(response: Response, body: bytes, document: Any) -> None:
+    """Let the first ``response.json()`` return ``document``, the decoded form of ``body`` (the new
+    ``_content``), instead of decoding ``body`` again."""
+    if type(response) is Response or type(response) is _NormalisedResponse:
+        response.__class__ = _NormalisedResponse
+        response.__dict__["_ne_json"] = (body, document)
+
+
+# ------------------------------------------------------------------------------------------ adapter
+
+
+class NormalizingAdapter(BaseAdapter):
+    """A requests transport adapter that sends through ``inner`` and normalises what comes back.
+
+    Plain JSON answers get their body rewritten, JSON streams are normalised document by document as they
+    arrive, errors come back as ``{"message": ...}`` with their wording, and hijacked or raw byte streams
+    (attach, exec, logs, archives) are never touched. The source version of each answer is its request
+    path's ``/vX.Y`` prefix, else the answer's ``Api-Version`` header.
+
+    If normalising fails, the caller gets the response as the daemon sent it and a
+    :class:`~normalize_engine.NormalizeWarning`; with ``strict=True`` a
+    :class:`~normalize_engine.NormalizeError` is raised instead. The adapter keeps no per-request state, so
+    one instance can serve many threads.
+
+    Attributes the adapter does not have are looked up on ``inner``, so the extra methods of docker-py's
+    transport adapters keep working.
+
+    :param inner: the adapter that does the I/O; default a new ``requests.adapters.HTTPAdapter()``.
+    :param target: the API version to produce; default :data:`~normalize_engine.LATEST`.
+    :param strict: raise instead of passing answers through when they cannot be normalised.
+    :raises UnknownVersionError: ``target`` is not a version the library can produce.
+
+    >>> import requests, normalize_engine as ne
+    >>> session = requests.Session()
+    >>> session.mount("http://docker.example:2375/", ne.NormalizingAdapter())
+    >>> ne.NormalizingAdapter(target="1.44").target
+    '1.44'
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        inner: BaseAdapter | None = None,
+        *,
+        target: str | Version | None = None,
+        strict: bool = False,
+    ) -> None:
+        super().__init__()
+        self._target: Version = resolve_target(target)
+        self.inner: BaseAdapter = HTTPAdapter() if inner is None else inner
+        self.strict: bool = bool(strict)
+
+    @property
+    def target(self) -> str:
+        """The API version this adapter produces, e.g. ``"1.55"``."""
+        return str(self._target)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names not found normally: hand them to the inner adapter.
+        if name == "inner" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def __repr__(self) -> str:
+        return f"<NormalizingAdapter target={self.target} strict={self.strict} inner={self.inner!r}>"
+
+    def close(self) -> None:
+        """Close the inner adapter (its connection pools)."""
+        self.inner.close()
+
+    def send(
+        self,
+        request: PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> Response:
+        """Send ``request`` through the inner adapter and return its response, normalised.
+
+        :param request: the prepared request.
+        :param stream: whether the caller reads the body as a stream; the other parameters go to ``inner``
+            as requests passed them.
+        :raises NormalizeError: ``strict=True`` and the answer could not be normalised.
+        """
+        response = self.inner.send(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+        return self._normalise(request, response, stream)
+
+    # -- deciding
+
+    def _normalise(self, request: PreparedRequest, response: Response, stream: bool) -> Response:
+        decision = decide(
+            request.method or "GET",
+            request.path_url,
+            response.status_code,
+            response.headers,
+            upgrade="Upgrade" in request.headers,
+            target=self._target,
+            strict=self.strict,
+        )
+        action, plan = decision.action, decision.plan
+        if action is Action.PASS or plan is None:
+            return response
+        if action is Action.ERROR:
+            return self._error(response, plan)
+        if action is Action.STREAM:
+            if stream:
+                return self._stream(response, plan, decision.seq)
+            return self._buffered_stream(response, plan, decision.seq)
+        return self._json(response, plan)
+
+    # -- rewriting
+
+    @staticmethod
+    def _replace(response: Response, body: bytes) -> None:
+        response._content = body
+        response._content_consumed = True  # type: ignore[attr-defined]
+        headers = response.headers
+        if "Content-Length" in headers:
+            headers["Content-Length"] = str(len(body))
+
+    def _error(self, response: Response, plan: Plan) -> Response:
+        content = response.content
+        if not content:
+            return response
+        body = rewrite_error(content, plan, self.strict)
+        if body is not None:
+            logger.debug("%s %s: error body wrapped (status %s)", plan.method, plan.path, response.status_code)
+            self._replace(response, body)
+        return response
+
+    def _json(self, response: Response, plan: Plan) -> Response:
+        content = response.content
+        if not content:
+            return response
+        try:
+            data, new = normalise_json(content, plan)
+            utf8 = _reads_utf8(response)
+            unchanged = new is data  # the chain gives its input back when nothing changed
+            dumps = encoder(utf8)
+            if not unchanged and _DEFER.get() and type(response) is Response and type(new) in (dict, list):
+                self._defer(response, content, new, plan, dumps)
+                return response
+            body = content if unchanged else dumps(new)
+        except Exception as exc:
+            raise_or_warn(self.strict, plan.method, plan.path, "body", exc)
+            return response
+        if body is not content:
+            logger.debug(
+                "%s %s: normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target
+            )
+            self._replace(response, body)
+        # What requests' json() would decode from the body is the document (the original body, kept, is
+        # the same document only when requests reads it as UTF-8, as decode() did, or it is ASCII).
+        if (type(new) is dict or type(new) is list) and (body is not content or utf8 or content.isascii()):
+            _hand_over(response, body, new)
+        return response
+
+    def _defer(
+        self, response: Response, content: bytes, new: Any, plan: Plan, dumps: Callable[[Any], bytes]
+    ) -> None:
+        """Hand ``new`` to the first ``json()`` and write the body only if something reads it (docker-py
+        reads ``json()`` only): encoding costs about as much as decoding."""
+        headers = response.headers
+        length = "Content-Length" in headers
+        if length:
+            del headers["Content-Length"]  # set again when the body is written
+        response.__class__ = _NormalisedResponse
+        response.__dict__["_ne_json"] = (content, new)
+        response.__dict__["_ne_body"] = (content, plan, dumps, length, self.strict)
+        logger.debug("%s %s: normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target)
+
+    def _buffered_stream(self, response: Response, plan: Plan, seq: bool) -> Response:
+        content = response.content
+        if not content:
+            return response
+        body = StreamConverter(plan, self.strict, encoder(_reads_utf8(response))).convert_all(content)
+        if body != content:
+            self._replace(response, body)
+        if seq:
+            response.headers["Content-Type"] = NDJSON
+        logger.debug(
+            "%s %s: stream normalised from API %s to %s", plan.method, plan.path, plan.source, plan.target
+        )
+        return response
+
+    def _stream(self, response: Response, plan: Plan, seq: bool) -> Response:
+        converter = StreamConverter(plan, self.strict, encoder(_reads_utf8(response)))
+        response.raw = StreamingRaw(response.raw, converter)
+        for header in ("Content-Length", "Content-Encoding"):
+            if header in response.headers:
+                del response.headers[header]
+        if seq:
+            response.headers["Content-Type"] = NDJSON
+        logger.debug("%s %s: streaming from API %s to %s", plan.method, plan.path, plan.source, plan.target)
+        return response
