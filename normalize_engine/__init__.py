@@ -21,8 +21,8 @@ from ._errors import (
     UnknownVersionError,
     UnsupportedClientError,
 )
-from ._normalize import NEWEST as _NEWEST
-from ._normalize import VERSIONS_V as _VERSIONS_V
+from ._plan import NEWEST as _NEWEST
+from ._plan import VERSIONS_V as _VERSIONS_V
 from ._normalize import normalize, normalize_stream
 from .transports.core import endpoint_kind
 

@@ -1,6 +1,6 @@
 """The table of response changes the library applies, built from the registry: data first, text second.
 
-:func:`sections` turns :data:`~normalize_engine._registry.REGISTRY` into rows (one per version, one per
+:func:`sections` turns :data:`~normalize_engine._registry.DOCKER` into rows (one per version, one per
 change, one per declared field), which ``normalize-engine changes`` prints and ``tools/gen_docs.py`` writes
 to ``docs/api-changes.md`` through :func:`render_document`. Nothing here is written by hand: a change's
 description is its class docstring, a field's is its ``describe()``.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import json
+import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -20,8 +21,9 @@ from packaging.version import Version
 
 from ._endpoints import BY_NAME, route
 from ._errors import NormalizeError, UnknownEndpointError, UnknownVersionError
+from ._registry import DOCKER
 from ._versions import parse_version, split_path
-from .schema import Change, Each, Nested, Shape, Values
+from .changes import Change, Each, Nested, Shape, Values
 
 __all__ = [
     "ChangeRow",
@@ -99,9 +101,7 @@ class UnderivableRow:
 
 
 def _default_registry() -> _Registry:
-    from ._registry import REGISTRY
-
-    return REGISTRY
+    return DOCKER
 
 
 def _paragraphs(doc: str | None) -> list[str]:
@@ -223,8 +223,6 @@ def sections(
 
 
 def _module_of(entry: _Entry) -> Any:
-    import sys
-
     return sys.modules.get(getattr(entry, "name", ""))
 
 

@@ -1,4 +1,8 @@
-"""The registry of API versions and their changes, found in the modules of ``normalize_engine.schemas``.
+"""Registries: an engine's API versions and their changes, found in the modules of its content package.
+
+A registry is a value, one per engine (today :data:`DOCKER`, built from ``normalize_engine.schemas``);
+:data:`ENGINES` names them, and the machinery (``_chains``, plans) takes the registry to read as an
+argument. A second engine (Podman's dialect) is one content package and one entry in :data:`ENGINES`.
 
 One module per API version, named ``v1_<minor>``; its module docstring says which Docker release brought the
 version, and its :class:`~normalize_engine.schema.Change` classes are what that version changed. Adding a
@@ -13,17 +17,18 @@ import inspect
 import itertools
 import pkgutil
 from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 
 from packaging.version import Version
 
 from . import schemas as _schemas_pkg
 from ._endpoints import BY_NAME
 from ._errors import RegistryError
-from .schema import Change
+from .changes import Change
 
-__all__ = ["REGISTRY", "Registry", "RegistryError", "VersionEntry"]
+__all__ = ["DOCKER", "ENGINES", "REGISTRY", "Registry", "RegistryError", "VersionEntry"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,13 @@ class VersionEntry:
 
 
 class Registry:
-    def __init__(self, package: ModuleType) -> None:
+    """The versions and changes of one engine, read from ``package`` and checked (see the module).
+
+    Compared and hashed by identity: the chain caches are keyed by it.
+    """
+
+    def __init__(self, package: ModuleType, engine: str = "docker") -> None:
+        self.engine = engine
         modules = []
         for info in pkgutil.iter_modules(package.__path__):
             if not info.name.startswith("v1_"):
@@ -117,4 +128,13 @@ class Registry:
         )
 
 
-REGISTRY = Registry(_schemas_pkg)
+    def __repr__(self) -> str:
+        return f"<Registry {self.engine} {self.versions[0]}..{self.versions[-1]}>"
+
+
+#: Docker Engine's registry: the content of ``normalize_engine.schemas``.
+DOCKER = Registry(_schemas_pkg, "docker")
+#: Every engine's registry, by the name ``engine=`` takes.
+ENGINES: Mapping[str, Registry] = MappingProxyType({"docker": DOCKER})
+#: The name this module had for Docker's registry when it was the only one.
+REGISTRY = DOCKER

@@ -32,7 +32,8 @@ from packaging.version import Version
 
 from .._endpoints import Kind, route
 from .._errors import NormalizeError, newer_than_target, warn
-from .._normalize import Plan, decode, error_body, make_plan
+from .._decoding import decode, error_body
+from .._plan import Plan, make_plan
 from .._versions import split_path
 
 __all__ = [

@@ -14,7 +14,7 @@ from packaging.version import Version
 from requests.adapters import BaseAdapter
 
 from .._errors import UnsupportedClientError
-from .._normalize import resolve_target
+from .._plan import resolve_target
 from .requests_adapter import _DEFER, NormalizingAdapter
 
 __all__ = ["UnsupportedClientError", "mount", "wrap"]

@@ -36,7 +36,8 @@ from packaging.version import Version
 from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter, HTTPAdapter
 
-from .._normalize import Plan, decode, resolve_target
+from .._decoding import decode
+from .._plan import Plan, resolve_target
 from .core import NDJSON, Action, decide, encoder, normalise_json, raise_or_warn, rewrite_error
 from .streams import StreamConverter
 from .urllib3_raw import StreamingRaw

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._errors import InvalidBodyError, NormalizeError, TruncatedStreamError
-from .._normalize import Plan
+from .._plan import Plan
 from .._stream import StreamSplitter
 from .core import _dumps, failed
 

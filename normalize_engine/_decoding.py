@@ -1,0 +1,90 @@
+"""Decoding bodies: JSON from str or bytes, and error answers as ``{"message": ...}``."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ._errors import InvalidBodyError
+
+__all__ = ["JSON", "decode", "error_body"]
+
+JSON = Any  # dict | list | str | int | float | bool | None
+
+
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner json.loads ends in
+_only_space = re.compile(r"[ \t\n\r]*\Z").match  # JSON's whitespace to the end, as json.decoder's
+
+
+def _loads(text: str) -> JSON:
+    """``json.loads(text)``, without its Python layers when ``text`` is one JSON value (and JSON
+    whitespace after it, such as the daemon's final newline): they cost 5 % of decoding an inspect
+    answer. Anything else (leading whitespace, a BOM, bad or extra data) goes through ``json.loads``,
+    which decodes it or raises its own error."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:  # no JSON value at the very start
+        return json.loads(text)
+    if end != len(text) and _only_space(text, end) is None:
+        return json.loads(text)  # raises "Extra data"
+    return value
+
+
+def decode(body: Any, what: str = "body") -> JSON:
+    """Turn a body given as str or bytes into JSON; JSON values pass through."""
+    if type(body) is dict or type(body) is list:
+        return body
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidBodyError(f"the {what} is not UTF-8 text: {exc}") from None
+    if isinstance(body, str):
+        if not body or body.isspace():
+            return None  # an empty body (201, 204, or a stream that sent nothing): no JSON at all
+        try:
+            return _loads(body)
+        except json.JSONDecodeError as exc:
+            snippet = body[:60] + ("..." if len(body) > 60 else "")
+            raise InvalidBodyError(f"the {what} is not JSON ({exc}): {snippet!r}") from None
+        except RecursionError:
+            raise InvalidBodyError(f"the {what} nests JSON too deeply to decode") from None
+        except ValueError as exc:  # a number beyond Python's int_max_str_digits
+            raise InvalidBodyError(f"the {what} holds a value Python cannot decode ({exc})") from None
+    if body is None or isinstance(body, dict | list | int | float | bool):
+        return body
+    raise InvalidBodyError(f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}")
+
+
+def error_body(body: Any) -> dict[str, Any]:
+    """An error answer as ``{"message": ...}``: old daemons sent plain text, some JSON without ``message``."""
+    if isinstance(body, bytes | bytearray | memoryview):
+        body = bytes(body).decode("utf-8", errors="replace")
+    if isinstance(body, str):
+        try:
+            parsed = json.loads(body)
+        except (ValueError, RecursionError):
+            return {"message": body.strip()}
+    else:
+        parsed = body
+    if isinstance(parsed, dict):
+        if isinstance(parsed.get("message"), str):
+            return parsed
+        out = dict(parsed)
+        out.pop("message", None)
+        text = parsed.get("message", parsed.get("error"))
+        message = text if isinstance(text, str) else _error_text(parsed, (",", ":"))
+        return {"message": message, **out}
+    if parsed is None:
+        return {"message": ""}
+    return {"message": parsed if isinstance(parsed, str) else _error_text(parsed, None)}
+
+
+def _error_text(parsed: Any, separators: tuple[str, str] | None) -> str:
+    try:
+        return json.dumps(parsed, separators=separators)
+    except RecursionError:
+        raise InvalidBodyError("the error body nests JSON too deeply to turn into a message") from None
+    except (TypeError, ValueError) as exc:
+        raise InvalidBodyError(f"the error body is not JSON ({exc})") from None

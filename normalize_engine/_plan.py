@@ -1,0 +1,168 @@
+"""Plans: what to do with the answers to one request (its endpoint, versions and chain), found once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from packaging.version import Version
+
+from . import _chains
+from ._compiler import Step
+from ._context import OWNED, REQUEST, Request
+from ._endpoints import Endpoint, Kind, route
+from ._decoding import JSON
+from ._errors import InvalidBodyError, ShapeError, UnknownVersionError
+from ._registry import DOCKER, Registry
+from ._versions import parse_version, split_path
+
+VERSIONS_V: tuple[Version, ...] = DOCKER.versions
+OLDEST: Version = VERSIONS_V[0]
+NEWEST: Version = VERSIONS_V[-1]
+
+__all__ = ["NEWEST", "OLDEST", "VERSIONS_V", "Plan", "make_plan", "resolve_target"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with the responses of one request: found once, applied to each document."""
+
+    method: str
+    path: str
+    endpoint: Endpoint | None
+    source: Version | None
+    target: Version
+    #: the fused chain for a whole document (over every item for list endpoints); None: nothing to do
+    run: Step | None
+    request: Request
+    newer_than_target: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.UNKNOWN if self.endpoint is None else self.endpoint.kind
+
+    @property
+    def idle(self) -> bool:
+        """True when documents pass through unchanged (nothing to do, or a source newer than the target)."""
+        return self.run is None
+
+    def apply(self, document: JSON, *, owned: bool = False) -> JSON:
+        """Normalise one document (one array, for list endpoints). Never mutates ``document``, unless
+        ``owned`` says nothing else holds it (the library decoded it itself), which saves copying."""
+        run = self.run
+        if run is None:
+            return document
+        token = REQUEST.set(self.request)
+        ownership = OWNED.set(True if owned else set())
+        try:
+            return run(document, owned)
+        except ShapeError as exc:
+            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
+        except RecursionError:
+            raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
+        finally:
+            OWNED.reset(ownership)
+            REQUEST.reset(token)
+
+    def _what(self) -> str:
+        assert self.endpoint is not None
+        return (
+            f"{self.method} {self.path}: the body does not have the shape of a "
+            f"{self.endpoint.description or self.endpoint.name} answer"
+        )
+
+
+def resolve_target(target: str | Version | None) -> Version:
+    if target is None:
+        return NEWEST
+    version = parse_version(target)
+    if not OLDEST <= version <= NEWEST:
+        raise UnknownVersionError(
+            f"target {str(target)!r} is not a version this library can produce: it knows "
+            f"{OLDEST} to {NEWEST}; upgrade normalize-engine for newer versions"
+        )
+    return version
+
+
+def make_plan(
+    method: str,
+    path: str,
+    *,
+    version: str | Version | None = None,
+    target: str | Version | None = None,
+    registry: Registry = DOCKER,
+) -> Plan:
+    """Route a request and choose its chain in ``registry`` (the engine's; default Docker's). The source version is the path's ``/vX.Y`` prefix, else
+    ``version``, else unknown (every step applies; steps look at the shape they are given).
+
+    Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
+    container again, polling a list) costs one dictionary look-up.
+    """
+    if (
+        type(path) is str
+        and type(method) is str
+        and (version is None or type(version) in _HASHABLE)
+        and (target is None or type(target) in _HASHABLE)
+    ):
+        return _cached_plan(method, path, version, target, registry)
+    return _make_plan(method, path, version, target, registry)
+
+
+_HASHABLE = frozenset({str, Version})
+
+
+def _make_plan(
+    method: str,
+    path: str,
+    version: str | Version | None,
+    target: str | Version | None,
+    registry: Registry = DOCKER,
+) -> Plan:
+    if not isinstance(path, str):
+        raise InvalidBodyError(f"path must be a string such as '/v1.41/containers/json', got {path!r}")
+    if not isinstance(method, str):
+        raise InvalidBodyError(f"method must be a string such as 'GET', got {method!r}")
+    prefix, bare, query = split_path(path)
+    target_v = resolve_target(target)
+    raw_source = prefix if prefix is not None else version
+    source = None if raw_source is None else parse_version(raw_source)
+    method = method.upper()
+    endpoint = route(method, bare)
+    if endpoint is None and prefix is None:
+        _refuse_malformed_prefix(method, path, bare)
+    match = endpoint.regex.match(bare) if endpoint is not None else None
+    request = Request(
+        method=method,
+        path=bare,
+        query=query,
+        params=match.groups() if match else (),
+        source=None if source is None else _text(source),
+        target=_text(target_v),
+    )
+    if source is not None and source > target_v:
+        return Plan(method, bare, endpoint, source, target_v, None, request, newer_than_target=True)
+    run = None
+    if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
+        run = _chains.runner(registry, endpoint.name, endpoint.many, source, target_v)
+    return Plan(method, bare, endpoint, source, target_v, run, request)
+
+
+_VERSION_LIKE = re.compile(r"^/(v[^/]*)(/.*)$")
+
+
+def _refuse_malformed_prefix(method: str, path: str, bare: str) -> None:
+    """``/v1.x/containers/json``: an Engine API path behind something that is not a version prefix."""
+    match = _VERSION_LIKE.match(bare)
+    if match is not None and route(method, match.group(2)) is not None:
+        raise UnknownVersionError(
+            f"{match.group(1)!r} in the path {path!r} is not an API version prefix: expected '/v' and "
+            "MAJOR.MINOR, such as '/v1.41/containers/json', or no prefix at all"
+        )
+
+
+_cached_plan = lru_cache(maxsize=2048)(_make_plan)
+
+
+@lru_cache(maxsize=256)
+def _text(version: Version) -> str:
+    return str(version)

@@ -1,0 +1,281 @@
+"""The declarative fields of a change: what happens to one key (see :mod:`normalize_engine.changes`)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from marshmallow import ValidationError, fields, missing
+
+from .._errors import DeclarationError, ShapeError
+from .._errors import json_type as _json_type
+
+if TYPE_CHECKING:
+    from .shapes import Shape
+
+__all__ = [
+    "MISSING",
+    "Added",
+    "Convert",
+    "Derived",
+    "Each",
+    "Nested",
+    "OmittedWhen",
+    "Removed",
+    "Replaced",
+    "Values",
+    "map_items",
+    "map_values",
+]
+
+#: What a field's upgrade returns to say "no such key in the result".
+MISSING: Any = missing
+
+
+class _ChangeField(fields.Field):  # type: ignore[type-arg]
+    """Base of the declarative fields. ``upgrade`` is the compiled path, ``deserialize`` marshmallow's."""
+
+    #: what the generated docs say this field does, e.g. "removed"
+    verb: ClassVar[str] = "changed"
+
+    def __init__(self, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(allow_none=True, required=False, **kwargs)
+        self.doc = doc
+
+    def upgrade(self, value: Any) -> Any:
+        """The new value for a key that is present (``MISSING`` removes the key)."""
+        return value
+
+    def absent(self) -> Any:
+        """The value for a key that is absent (``MISSING`` leaves it absent)."""
+        return MISSING
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        try:
+            if value is missing:
+                return self.absent()
+            return self.upgrade(value)
+        except ShapeError as exc:
+            raise ValidationError(exc.describe()) from exc
+
+    def describe(self) -> str:
+        return self.verb
+
+
+class Removed(_ChangeField):
+    """The key is no longer sent: it is dropped."""
+
+    verb = "removed"
+
+    def upgrade(self, value: Any) -> Any:
+        return MISSING
+
+
+class Added(_ChangeField):
+    """The key is new; an answer without it gets ``default``: what a newer daemon sends knowing nothing."""
+
+    verb = "added"
+
+    def __init__(self, default: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.default = default
+        self._mutable = isinstance(default, dict | list)
+
+    def absent(self) -> Any:
+        return copy.deepcopy(self.default) if self._mutable else self.default
+
+    def describe(self) -> str:
+        return f"added (default {json.dumps(self.default)})"
+
+
+class OmittedWhen(_ChangeField):
+    """The key is now left out when its value is one of ``empties`` (Go's ``omitempty``)."""
+
+    verb = "omitted when empty"
+
+    def __init__(self, *empties: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.empties = empties
+
+    def upgrade(self, value: Any) -> Any:
+        for empty in self.empties:
+            if value == empty and type(value) is type(empty):
+                return MISSING
+        return value
+
+    def describe(self) -> str:
+        return "omitted when " + " or ".join(json.dumps(e) for e in self.empties)
+
+
+class Replaced(_ChangeField):
+    """One value is now sent as another: ``old`` (of the same type: ``0`` is not ``False``) becomes ``new``
+    (a new copy, for a list or an object). A declarative :class:`Convert`, run inline by compiled chains."""
+
+    verb = "replaced"
+
+    def __init__(self, old: Any, new: Any, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.old = old
+        self.new = new
+
+    def matches(self, value: Any) -> bool:
+        return value is None if self.old is None else type(value) is type(self.old) and value == self.old
+
+    def upgrade(self, value: Any) -> Any:
+        return copy.deepcopy(self.new) if self.matches(value) else value
+
+    def describe(self) -> str:
+        return f"`{json.dumps(self.old)}` replaced by `{json.dumps(self.new)}`"
+
+
+class Convert(_ChangeField):
+    """The value's meaning or form changed: ``convert(old) -> new`` (it must pass a new value unchanged)."""
+
+    verb = "converted"
+
+    def __init__(self, convert: Callable[[Any], Any], doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.convert = convert
+
+    def upgrade(self, value: Any) -> Any:
+        return self.convert(value)
+
+
+class Derived(_ChangeField):
+    """The key is new, derived from the object it is in: an object without it gets ``derive(obj)``
+    (``MISSING`` leaves it absent); an object that has it keeps its value.
+
+    :param derive: ``obj -> value``; must not mutate ``obj``, and must return a new value or an immutable one
+        (it may share parts of ``obj``, as ``migrate()`` may). It sees ``obj`` as the changes before its own
+        left it.
+    :param reads: the keys of ``obj`` that ``derive`` reads. With it, the derivation runs in the pass of the
+        fields around it unless an earlier field of that pass touched one of these keys; without it, it
+        always starts a pass of its own (it may read anything).
+    """
+
+    verb = "added"
+
+    def __init__(
+        self,
+        derive: Callable[[dict[str, Any]], Any],
+        *,
+        reads: tuple[str, ...] | list[str] | None = None,
+        doc: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(doc, **kwargs)
+        if isinstance(reads, str):
+            raise DeclarationError(f"Derived(reads=...) takes a tuple of keys, not the string {reads!r}")
+        self.derive = derive
+        self.reads: frozenset[str] | None = None if reads is None else frozenset(reads)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        # marshmallow hands every field the mapping being loaded (the input of this schema) as ``data``.
+        if value is not missing:
+            return value
+        try:
+            return self.derive(data)
+        except ShapeError as exc:
+            raise ValidationError(exc.describe()) from exc
+
+    def describe(self) -> str:
+        if self.reads:
+            return f"added, derived from {', '.join(f'`{k}`' for k in sorted(self.reads))}"
+        return "added, derived from the object"
+
+
+class _Container(_ChangeField):
+    verb = "nested"
+
+    def __init__(self, shape: type[Shape], doc: str = "", **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.shape = shape
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is missing or value is None:
+            return value
+        return self._load(value)
+
+    def _load(self, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def map_items(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every item of an array but ``null`` ones; the same array back when nothing changed."""
+    if type(value) is not list:
+        raise ShapeError("an array", value)
+    out = None
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{index}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = list(value)
+            out[index] = new
+    return value if out is None else out
+
+
+def map_values(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every value of a map but ``null`` ones; the same object back when nothing changed."""
+    if type(value) is not dict:
+        raise ShapeError("an object", value)
+    out = None
+    for key, item in value.items():
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{key!r}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = dict(value)
+            out[key] = new
+    return value if out is None else out
+
+
+class Nested(_Container):
+    """An object whose own keys change: declared by another :class:`Shape`."""
+
+    def upgrade(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self.shape.compiled()(value)
+
+    def _load(self, value: Any) -> Any:
+        return self.shape().load(value)
+
+
+class Each(_Container):
+    """An array of objects of one :class:`Shape` (``null``, as the array or as an item, passes through)."""
+
+    def upgrade(self, value: Any) -> Any:
+        return None if value is None else map_items(self.shape.compiled(), value)
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValidationError(f"expected an array, got {_json_type(value)}")
+        shape = self.shape()
+        return [None if item is None else shape.load(item) for item in value]
+
+
+class Values(_Container):
+    """An object used as a map (``{name: object}``) whose values have one :class:`Shape` (``null`` values
+    pass through)."""
+
+    def upgrade(self, value: Any) -> Any:
+        return None if value is None else map_values(self.shape.compiled(), value)
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected an object, got {_json_type(value)}")
+        shape = self.shape()
+        return {key: None if item is None else shape.load(item) for key, item in value.items()}
