@@ -4,58 +4,31 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable
+import re
 from typing import Any
 
-from ..changes import MISSING, Added, Convert, Derived, Each, Nested, OmittedWhen, Removed, Replaced, Shape
-from ..changes.fields import _ChangeField
-from ..changes.hooks import _owned
+from ..changes import (
+    MISSING,
+    Added,
+    Convert,
+    Derived,
+    Each,
+    Nested,
+    OmittedWhen,
+    Removed,
+    Replaced,
+    Shape,
+    Values,
+)
 from .._errors import ShapeError
 from .literals import default as _default
 from .literals import empty_test as _empty_test
 from .literals import match as _match
-from .planning import Step, merge, passes
+from .planning import merge, passes
+from .writer import Writer
+from .writer import ident as _ident
 
 __all__ = ["MAX_INLINE_DEPTH", "Writer", "emit_shape"]
-
-_SCALARS = frozenset({str, int, float, bool})
-
-
-def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
-    """Custom fields on one key, one after the other; ``MISSING`` in and out means an absent key."""
-    for fld in fields:
-        value = fld.absent() if value is MISSING else fld.upgrade(value)
-    return value
-
-
-_HELPERS: dict[str, Any] = {
-    "MISSING": MISSING,
-    "ShapeError": ShapeError,
-    "_slot": _slot,
-    "_owned": _owned,
-    "_SCALARS": _SCALARS,
-    "deepcopy": copy.deepcopy,
-}
-
-
-class Writer:
-    """Collects the generated source and the objects it refers to by name."""
-
-    def __init__(self, fuse: Callable[[tuple[type[Shape], ...]], Step], track: bool = False) -> None:
-        self.fuse = fuse  # for descents deeper than MAX_INLINE_DEPTH, which call a fused function
-        self.track = track  # remember the copies made in the call, in ``mine`` (see planning.tracks)
-        self.names: dict[str, Any] = dict(_HELPERS)
-        self.lines: list[str] = []
-        self._ids = itertools.count()
-
-    def const(self, value: Any, stem: str = "c") -> str:
-        name = f"{stem}{next(self._ids)}"
-        self.names[name] = value
-        return name
-
-    def add(self, indent: int, text: str) -> None:
-        self.lines.extend("    " * indent + line for line in text.splitlines())
-
 
 _QUIET = (Removed, Added, OmittedWhen, Replaced)  # their generated code cannot raise ShapeError
 _GUARDED_RUN = 4  # a run of at least this many keys that are only added gets one test for all of them
@@ -101,7 +74,10 @@ def emit_shape(
     w.add(ind, f"{owned} = inplace")
     for index, (hook, by_key) in enumerate(passes(shapes)):
         if hook is not None:
-            h = w.const(hook, "hook")
+            shape = type(getattr(hook, "__self__", None))
+            w.context = w.owner(shape)[1]
+            w.add(ind, f"# {w.label(shape)}: migrate()")
+            h = w.const(hook, "migrate")
             # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
             w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
@@ -113,10 +89,13 @@ def emit_shape(
             if added and len(items) >= _GUARDED_RUN:
                 # Most answers already have every key of a run of additions (and newer daemons send them
                 # all): one C-level subset test skips the run's checks, key by key.
-                keys = w.const(frozenset(key for key, _ in items), "keys")
+                w.context = ""
+                keys = w.const(frozenset(key for key, _ in items), "added_keys")
                 w.add(ind, f"if not {var}.keys() >= {keys}:")
                 at = ind + 1
             for key, ops in items:
+                w.context = w.owner(ops[0])[1]
+                w.comment(at, key, _effective(ops))
                 quiet = all(type(op) in _QUIET for op in ops)
                 body = at if quiet else at + 1
                 if not quiet:
@@ -165,12 +144,12 @@ def _emit_field(w: Writer, key: str, ops: list[Any], var: str, owned: str, depth
         w.add(ind, f"{_own(w, var, owned, depth, 2)}        {var}[{k}] = {_default(w, op.new)}")
         return
     if type(op) is Derived:
-        derive = w.const(op.derive, "derive")
+        derive = w.const(op.derive, f"derive_{_ident(key)}")
         w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
         w.add(ind + 2, f"{_own(w, var, owned, depth, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
-        convert = w.const(op.convert, "conv")
+        convert = w.const(op.convert, f"convert_{_ident(key)}")
         w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]\n    new = {convert}(old)")
         w.add(
             ind + 1,
@@ -181,6 +160,16 @@ def _emit_field(w: Writer, key: str, ops: list[Any], var: str, owned: str, depth
         return
     # Anything else (a custom field class): through the field object.
     _emit_value_run(w, k, ops, var, owned, depth, ind)
+
+
+def _effective(ops: list[Any]) -> list[Any]:
+    """The fields of one key whose code is written (see :func:`_emit_field`), for its comment."""
+    if len(ops) == 1:
+        return ops
+    out: list[Any] = []
+    for _, run_ in itertools.groupby(ops, key=lambda op: type(op) is Derived):
+        out.extend(_after_removal(list(run_)))
+    return out
 
 
 def _after_removal(ops: list[Any]) -> list[Any]:
@@ -209,7 +198,7 @@ def _emit_value_run(w: Writer, k: str, ops: list[Any], var: str, owned: str, dep
     ):
         items = list(run_)
         if custom:
-            w.add(ind, f"{x} = _slot({w.const(tuple(items), 'fields')}, {x})")
+            w.add(ind, f"{x} = _slot({w.const(tuple(items), f'fields_{_ident(k)}')}, {x})")
             continue
         for op in items:
             if isinstance(op, tuple):
@@ -226,7 +215,7 @@ def _emit_value_run(w: Writer, k: str, ops: list[Any], var: str, owned: str, dep
             elif type(op) is Replaced:
                 w.add(ind, f"if {_match(w, op.old, x)}:\n    {x} = {_default(w, op.new)}")
             else:  # Convert
-                w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, 'conv')}({x})")
+                w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, f'convert_{_ident(k)}')}({x})")
     w.add(
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",
@@ -254,7 +243,7 @@ def _emit_descent(
     ``into``, into the value of that local variable instead (``MISSING``: absent), which gets the result."""
     o, r, ow, lst, out, i = f"o{d}", f"r{d}", f"w{d}", f"l{d}", f"out{d}", f"i{d}"
     if d > MAX_INLINE_DEPTH:
-        apply = w.const(w.fuse(shapes), "f")
+        apply = w.const(w.fuse(shapes), f"fused_{_ident(k)}")
 
         def body(at: int, checked: bool = False) -> None:
             w.add(at, f"{o} = {apply}({o})")  # the fused function tests the type itself

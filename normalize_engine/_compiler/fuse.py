@@ -32,6 +32,9 @@ the test suite checks against marshmallow's ``Schema.load`` (:func:`~normalize_e
 
 from __future__ import annotations
 
+import itertools
+import linecache
+import weakref
 from functools import lru_cache
 
 from ..changes import Shape
@@ -43,6 +46,7 @@ __all__ = ["fuse", "fuse_many"]
 
 def _generate(shapes: tuple[type[Shape], ...], many: bool = False) -> Step:
     w = Writer(fuse, track=tracks(shapes))
+    w.own_shapes(shapes)
     name = ("fused_many_" if many else "fused_") + "_".join(s.__name__ for s in shapes)[:200]
     if w.track:
         # The copies hooks make (own(), edit()) are in the call's set; outside normalize() (or for a body
@@ -71,14 +75,26 @@ def _generate(shapes: tuple[type[Shape], ...], many: bool = False) -> Step:
         w.add(1, "return obj")
     source = "\n".join(w.lines[:1] + prologue + w.lines[1:]) + "\n"
     namespace = w.names
-    exec(compile(source, f"<normalize_engine fused {name}>", "exec"), namespace)
+    filename = f"<normalize_engine fused #{next(_serial)} {name}>"
+    exec(compile(source, filename, "exec"), namespace)
     function: Step = namespace[name]
+    _register_source(function, filename, source)
     function.__qualname__ = name
     function.__doc__ = ("Fused, on every item: " if many else "Fused: ") + ", ".join(
         s.__qualname__ for s in shapes
     )
     function._source = source  # type: ignore[attr-defined]  # for debugging: print(f._source)
     return function
+
+
+_serial = itertools.count(1)
+
+
+def _register_source(function: Step, filename: str, source: str) -> None:
+    """Put the generated source in ``linecache`` (as attrs does), so that tracebacks, ``pdb`` and
+    ``inspect.getsource`` show its lines; the entry goes when the function does."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    weakref.finalize(function, linecache.cache.pop, filename, None)
 
 
 @lru_cache(maxsize=1024)

@@ -22,8 +22,8 @@ def default(w: Writer, default: Any) -> str:
     if isinstance(default, dict | list):
         if _is_literal(default):
             return repr(default)  # a display builds a new copy each time, faster than deepcopy
-        return f"deepcopy({w.const(default)})"
-    return w.const(default)
+        return f"deepcopy({w.const(default, 'value')})"
+    return w.const(default, "value")
 
 
 def _is_literal(value: Any, depth: int = 0) -> bool:
@@ -45,7 +45,7 @@ def match(w: Writer, value: Any, v: str) -> str:
     """A test that ``v`` is ``value``: equal, and of its type (``0`` is not ``False``)."""
     if value is None:
         return f"{v} is None"
-    return f"(type({v}) is {w.const(type(value), 't')} and {v} == {w.const(value)})"
+    return f"(type({v}) is {w.const(type(value), type(value).__name__)} and {v} == {w.const(value, 'value')})"
 
 
 def empty_test(w: Writer, op: OmittedWhen, v: str) -> str:
