@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from packaging.version import Version
 
 from ._endpoints import BY_NAME, route
-from ._errors import NormalizeError, UnknownEndpointError, UnknownVersionError
+from ._errors import UnknownEndpointError, UnknownVersionError
 from ._registry import DOCKER
 from ._versions import parse_version, split_path
 from .changes import Change, Each, Nested, Shape, Values

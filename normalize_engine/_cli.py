@@ -28,6 +28,7 @@ from . import __version__
 from ._changes import find_endpoint, render_markdown, render_text, sections, to_json
 from ._endpoints import Kind
 from ._errors import NormalizeError
+from ._explain import explain
 from ._normalize import NEWEST, decode, make_plan, normalize, normalize_stream
 from ._versions import parse_version
 
@@ -344,6 +345,47 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------ explain
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    plan = make_plan(args.method, args.path, version=args.version, target=args.target)
+    if plan.endpoint is None or plan.kind in (Kind.RAW, Kind.UNKNOWN):
+        raise CliError(f"{plan.method} {plan.path}: no JSON endpoint answers this request; nothing to explain")
+    stream = _open_input(args.file)
+    try:
+        text = stream.read()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    documents = list(_documents(text.decode("utf-8"))) if plan.kind is Kind.STREAM else [decode(text)]
+    width = _width()
+    for number, document in enumerate(documents, 1):
+        found = explain(document, args.path, method=args.method, version=args.version, target=args.target)
+        what = found.plan.endpoint.description or found.plan.endpoint.name  # type: ignore[union-attr]
+        source = found.plan.source or "unknown"
+        head = f"{found.plan.method} {found.plan.path}: {what}, API {source} -> {found.plan.target}"
+        if len(documents) > 1:
+            head += f", document {number} of {len(documents)}"
+        count = len(found.effects)
+        changed = sum(effect.before != effect.after for effect in found.effects)
+        _out(f"{head}: {count} change{'s' * (count != 1)}, {changed} of them (*) changed this answer")
+        for effect in found.effects:
+            lines = summarize(diff(effect.before, effect.after))
+            mark = "*" if lines else " "
+            _out(_fit(f"{mark} {effect.version} {effect.name}: {effect.summary}", width))
+            for line in lines:
+                _out(_fit(f"      {line}", width))
+        if not found.agrees:
+            _out("! the changes one by one and the fused chain disagree: a bug, please report it")
+        if args.source:
+            _out()
+            _out(found.source or "# nothing to do: no chain")
+    return 0
+
+
 # ------------------------------------------------------------------------------------------ changes
 
 
@@ -623,6 +665,23 @@ def build_parser() -> argparse.ArgumentParser:
     norm.add_argument("--target", help=f"the API version to produce (default: {NEWEST})")
     norm.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
     norm.set_defaults(run=cmd_normalize)
+
+    expl = commands.add_parser(
+        "explain",
+        help="show, change by change, what the library does to one answer",
+        description="Run the changes that carry an answer (a file or stdin) from its API version to the "
+        "target one by one, and print what each did: + added, - removed, ~ converted. Changes marked * "
+        "changed this answer.",
+        epilog=f"example: {PROG} explain inspect.json --path /v1.24/containers/abc/json --source",
+        formatter_class=_Formatter,
+    )
+    expl.add_argument("file", metavar="FILE", help="the response body, or - for stdin")
+    expl.add_argument("--path", required=True, help="the request path; its /vX.Y is the source version")
+    expl.add_argument("--method", default="GET", help="the request method (default: GET)")
+    expl.add_argument("--version", help="the source API version when the path has no /vX.Y prefix")
+    expl.add_argument("--target", help=f"the API version to produce (default: {NEWEST})")
+    expl.add_argument("--source", action="store_true", help="also print the generated code of the chain")
+    expl.set_defaults(run=cmd_explain)
 
     changes = commands.add_parser(
         "changes",
