@@ -10,9 +10,24 @@ from typing import Any
 
 import pytest
 
+from tests import exercised
 from tests.recorded import Daemon, load_recorded
 
 DAEMON_ROOT = Path(os.environ.get("NE_DAEMON_ROOT", "/tmp/ne-daemons"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "last: run after every other test (the guards that judge the suite)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)  # stable: the rest keep order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_recent_changes() -> Any:
+    """Keep what the tests normalise towards the versions no recorded daemon speaks (tests/exercised.py)."""
+    yield from exercised.install()
 
 
 def live_daemons() -> list[dict[str, Any]]:
