@@ -8,8 +8,9 @@ only::
 
 ::
 
-    fields.py   Removed, Added, OmittedWhen, Replaced, Convert, Derived, Nested, Each, Values, MISSING
-    shapes.py   Shape and Change (marshmallow schemas that declare only what changes)
+    fields.py   Removed, Added, OmittedWhen, Replaced, Convert, Derived, MISSING
+    shapes.py   Shape and Change (marshmallow schemas that declare only what changes), and the fields
+                that descend into objects: Nested, Each, Values
     hooks.py    own() and edit(): the one idiom of ``migrate()`` hooks
     moby.py     pieces of the daemon's own logic that content replays (short_id, container_state...)
 
@@ -89,23 +90,10 @@ from __future__ import annotations
 
 from .._context import Request, current_request
 from .._errors import ShapeError
-from .fields import (
-    MISSING,
-    Added,
-    Convert,
-    Derived,
-    Each,
-    Nested,
-    OmittedWhen,
-    Removed,
-    Replaced,
-    Values,
-    map_items,
-    map_values,
-)
+from .fields import MISSING, Added, Convert, Derived, OmittedWhen, Removed, Replaced
 from .hooks import edit, own
 from .moby import is_user_defined_network, only_builtin_networks
-from .shapes import Change, Shape
+from .shapes import Change, Each, Nested, Shape, Values, map_items, map_values
 
 __all__ = [
     "MISSING",

@@ -1,33 +1,28 @@
-"""The declarative fields of a change: what happens to one key (see :mod:`normalize_engine.changes`)."""
+"""The declarative fields of a change: what happens to one key (see :mod:`normalize_engine.changes`).
+
+The fields that descend into an object (``Nested``, ``Each``, ``Values``) live with the shapes they hold,
+in :mod:`.shapes`.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, missing
 
 from .._errors import DeclarationError, ShapeError
-from .._errors import json_type as _json_type
-
-if TYPE_CHECKING:
-    from .shapes import Shape
 
 __all__ = [
     "MISSING",
     "Added",
     "Convert",
     "Derived",
-    "Each",
-    "Nested",
     "OmittedWhen",
     "Removed",
     "Replaced",
-    "Values",
-    "map_items",
-    "map_values",
 ]
 
 #: What a field's upgrade returns to say "no such key in the result".
@@ -184,98 +179,3 @@ class Derived(_ChangeField):
         if self.reads:
             return f"added, derived from {', '.join(f'`{k}`' for k in sorted(self.reads))}"
         return "added, derived from the object"
-
-
-class _Container(_ChangeField):
-    verb = "nested"
-
-    def __init__(self, shape: type[Shape], doc: str = "", **kwargs: Any) -> None:
-        super().__init__(doc, **kwargs)
-        self.shape = shape
-
-    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
-        if value is missing or value is None:
-            return value
-        return self._load(value)
-
-    def _load(self, value: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-
-def map_items(apply: Callable[[Any], Any], value: Any) -> Any:
-    """``apply`` on every item of an array but ``null`` ones; the same array back when nothing changed."""
-    if type(value) is not list:
-        raise ShapeError("an array", value)
-    out = None
-    for index, item in enumerate(value):
-        if item is None:
-            continue
-        try:
-            new = apply(item)
-        except ShapeError as exc:
-            exc.where.insert(0, f"[{index}]")
-            raise
-        if new is not item:
-            if out is None:
-                out = list(value)
-            out[index] = new
-    return value if out is None else out
-
-
-def map_values(apply: Callable[[Any], Any], value: Any) -> Any:
-    """``apply`` on every value of a map but ``null`` ones; the same object back when nothing changed."""
-    if type(value) is not dict:
-        raise ShapeError("an object", value)
-    out = None
-    for key, item in value.items():
-        if item is None:
-            continue
-        try:
-            new = apply(item)
-        except ShapeError as exc:
-            exc.where.insert(0, f"[{key!r}]")
-            raise
-        if new is not item:
-            if out is None:
-                out = dict(value)
-            out[key] = new
-    return value if out is None else out
-
-
-class Nested(_Container):
-    """An object whose own keys change: declared by another :class:`Shape`."""
-
-    def upgrade(self, value: Any) -> Any:
-        if value is None:
-            return None
-        return self.shape.compiled()(value)
-
-    def _load(self, value: Any) -> Any:
-        return self.shape().load(value)
-
-
-class Each(_Container):
-    """An array of objects of one :class:`Shape` (``null``, as the array or as an item, passes through)."""
-
-    def upgrade(self, value: Any) -> Any:
-        return None if value is None else map_items(self.shape.compiled(), value)
-
-    def _load(self, value: Any) -> Any:
-        if not isinstance(value, list):
-            raise ValidationError(f"expected an array, got {_json_type(value)}")
-        shape = self.shape()
-        return [None if item is None else shape.load(item) for item in value]
-
-
-class Values(_Container):
-    """An object used as a map (``{name: object}``) whose values have one :class:`Shape` (``null`` values
-    pass through)."""
-
-    def upgrade(self, value: Any) -> Any:
-        return None if value is None else map_values(self.shape.compiled(), value)
-
-    def _load(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise ValidationError(f"expected an object, got {_json_type(value)}")
-        shape = self.shape()
-        return {key: None if item is None else shape.load(item) for key, item in value.items()}

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from marshmallow import INCLUDE, Schema, ValidationError, pre_load
+from marshmallow import INCLUDE, Schema, ValidationError, missing, pre_load
 
-from .._errors import DeclarationError
+from .._errors import DeclarationError, ShapeError
 from .._errors import json_type as _json_type
 from .fields import Derived, _ChangeField
 
-__all__ = ["Change", "Shape", "use_compiler"]
+__all__ = ["Change", "Each", "Nested", "Shape", "Values", "map_items", "map_values", "use_compiler"]
 
 Compiler = Callable[[tuple[type["Shape"], ...]], Callable[..., Any]]
 _COMPILER: list[Compiler] = []
@@ -73,6 +73,8 @@ class Shape(Schema):
                     "(Removed, Added, Derived, Convert, Replaced, OmittedWhen, Nested, Each, Values), not "
                     f"{type(fld).__name__}"
                 )
+            if isinstance(fld, _Container):
+                fld.name_inline(cls, fld.data_key or name)
             out.append((fld.data_key or name, fld))
         derived = [(key, fld) for key, fld in out if isinstance(fld, Derived)]
         for key, fld in derived:
@@ -96,6 +98,22 @@ class Shape(Schema):
             plan = _COMPILER[0]((cls,))
             cls._compiled_plan = plan  # type: ignore[attr-defined]
         return plan
+
+
+def _name_part(key: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in key)
+
+
+def _inline_shape(fields: Mapping[str, _ChangeField]) -> type[Shape]:
+    """A :class:`Shape` of ``fields``, written in place in a ``Nested``/``Each``/``Values``."""
+    attrs: dict[str, Any] = {"_inline": True, "__module__": __name__}
+    for key, fld in fields.items():
+        if key.isidentifier():
+            attrs[key] = fld
+        else:  # a key that is no Python name: under a name of its own, loaded from the key
+            fld.data_key = key
+            attrs[f"_key{len(attrs)}"] = fld
+    return type("Inline", (Shape,), attrs)
 
 
 class Change(Shape):
@@ -125,3 +143,129 @@ class Change(Shape):
     @classmethod
     def endpoints(cls) -> tuple[str, ...]:
         return (cls.endpoint,) if isinstance(cls.endpoint, str) else tuple(cls.endpoint)
+
+
+# ------------------------------------------------------------------------------------------ descents
+
+
+class _Container(_ChangeField):
+    """A field that descends into the value at its key, with the fields of a :class:`Shape`.
+
+    The shape is a class, or written in place: its fields as keyword arguments (``Nested(Domainname=
+    Removed())``), or a mapping for keys that are not Python names (``Nested({"x-y": Removed()})``). Written
+    in place, a path of several levels is one line: ``Nested(Networks=Values(Aliases=Convert(f)))``.
+    """
+
+    verb = "nested"
+
+    def __init__(
+        self,
+        shape: type[Shape] | Mapping[str, _ChangeField] | None = None,
+        doc: str = "",
+        **kwargs: Any,
+    ) -> None:
+        inline = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], _ChangeField)}
+        super().__init__(doc, **kwargs)
+        if isinstance(shape, Mapping):
+            inline = {**shape, **inline}
+            shape = None
+        if shape is None:
+            if not inline:
+                raise DeclarationError(f"{type(self).__name__}() needs a Shape class or the fields of one")
+            shape = _inline_shape(inline)
+        elif inline:
+            raise DeclarationError(f"{type(self).__name__}(): give a Shape class or fields, not both")
+        self.shape: type[Shape] = shape
+
+    def name_inline(self, owner: type, key: str) -> None:
+        """Name a shape written in place after where it stands (``Owner.Key``), for the generated code."""
+        if self.shape.__dict__.get("_inline") and self.shape.__name__ == "Inline":
+            self.shape.__name__ = f"{owner.__name__}_{_name_part(key)}"
+            self.shape.__qualname__ = f"{owner.__qualname__}.{key}"
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is missing or value is None:
+            return value
+        return self._load(value)
+
+    def _load(self, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def map_items(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every item of an array but ``null`` ones; the same array back when nothing changed."""
+    if type(value) is not list:
+        raise ShapeError("an array", value)
+    out = None
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{index}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = list(value)
+            out[index] = new
+    return value if out is None else out
+
+
+def map_values(apply: Callable[[Any], Any], value: Any) -> Any:
+    """``apply`` on every value of a map but ``null`` ones; the same object back when nothing changed."""
+    if type(value) is not dict:
+        raise ShapeError("an object", value)
+    out = None
+    for key, item in value.items():
+        if item is None:
+            continue
+        try:
+            new = apply(item)
+        except ShapeError as exc:
+            exc.where.insert(0, f"[{key!r}]")
+            raise
+        if new is not item:
+            if out is None:
+                out = dict(value)
+            out[key] = new
+    return value if out is None else out
+
+
+class Nested(_Container):
+    """An object whose own keys change: declared by another :class:`Shape`."""
+
+    def upgrade(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self.shape.compiled()(value)
+
+    def _load(self, value: Any) -> Any:
+        return self.shape().load(value)
+
+
+class Each(_Container):
+    """An array of objects of one :class:`Shape` (``null``, as the array or as an item, passes through)."""
+
+    def upgrade(self, value: Any) -> Any:
+        return None if value is None else map_items(self.shape.compiled(), value)
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValidationError(f"expected an array, got {_json_type(value)}")
+        shape = self.shape()
+        return [None if item is None else shape.load(item) for item in value]
+
+
+class Values(_Container):
+    """An object used as a map (``{name: object}``) whose values have one :class:`Shape` (``null`` values
+    pass through)."""
+
+    def upgrade(self, value: Any) -> Any:
+        return None if value is None else map_values(self.shape.compiled(), value)
+
+    def _load(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected an object, got {_json_type(value)}")
+        shape = self.shape()
+        return {key: None if item is None else shape.load(item) for key, item in value.items()}
