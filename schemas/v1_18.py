@@ -6,7 +6,7 @@ The oldest shape the library reads in full. The changes here carry answers of ev
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change
+from normalize_engine.changes import Added, Change
 
 
 class ImageListRepoDigests(Change):

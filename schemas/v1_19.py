@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Nested, Shape
+from normalize_engine.changes import Added, Change, Convert, Nested
 
 _INT_FLAGS = ("Debug", "IPv4Forwarding", "MemoryLimit", "SwapLimit")
 
@@ -68,18 +68,16 @@ class StatsPreCPU(Change):
     precpu_stats = Added({})
 
 
-class _HostConfigCpuAndBlkio(Shape):
-    CpuPeriod = Added(0)
-    CpuQuota = Added(0)
-    CpusetMems = Added("")
-    BlkioWeight = Added(0)
-    OomKillDisable = Added(False)
-
-
 class HostConfigCpuAndBlkio(Change):
     """`HostConfig` carries `CpuPeriod`, `CpuQuota`, `CpusetMems`, `BlkioWeight` and `OomKillDisable`; an
     older answer gets what a daemon sends for a container created without them."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigCpuAndBlkio)
+    HostConfig = Nested(
+        CpuPeriod=Added(0),
+        CpuQuota=Added(0),
+        CpusetMems=Added(""),
+        BlkioWeight=Added(0),
+        OomKillDisable=Added(False),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Nested, Shape, edit, own
+from normalize_engine.changes import Added, Change, Nested, edit, own
 
 # A volume's host path: <data-root>/volumes/<name>/_data
 _VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")
@@ -107,13 +107,9 @@ class ContainerConfigResources(Change):
         return data
 
 
-class _HostConfigGroupAdd(Shape):
-    GroupAdd = Added(None)
-
-
 class HostConfigGroupAdd(Change):
     """`HostConfig` carries `GroupAdd` (`null` when the container joins no extra groups)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigGroupAdd)
+    HostConfig = Nested(GroupAdd=Added(None))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine._derive import container_state
-from normalize_engine.schema import (
+from normalize_engine.changes.moby import container_state
+from normalize_engine.changes import (
     MISSING,
     Added,
     Change,
@@ -14,17 +14,10 @@ from normalize_engine.schema import (
     Nested,
     OmittedWhen,
     Removed,
-    Shape,
     current_request,
     edit,
     own,
 )
-
-
-class _StateWithStatus(Shape):
-    Status = Derived(
-        container_state, reads=("Running", "Paused", "Restarting", "RemovalInProgress", "Dead", "StartedAt")
-    )
 
 
 class ContainerStateStatus(Change):
@@ -33,7 +26,12 @@ class ContainerStateStatus(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-    State = Nested(_StateWithStatus)
+    State = Nested(
+        Status=Derived(
+            container_state,
+            reads=("Running", "Paused", "Restarting", "RemovalInProgress", "Dead", "StartedAt"),
+        ),
+    )
 
 
 def _time_nano(data: dict[str, Any]) -> Any:
@@ -113,19 +111,17 @@ def _move_volume_driver(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class _Config(Shape):
-    MacAddress = OmittedWhen("")
-    NetworkDisabled = OmittedWhen(False)
-    ExposedPorts = OmittedWhen(None)
-
-
 class ContainerConfigOmitEmpty(Change):
     """Container inspect's `Config.VolumeDriver` moves to `HostConfig.VolumeDriver` (when there is a
     `HostConfig` object), and `Config` leaves out an empty `MacAddress`, a false `NetworkDisabled` and a
     null `ExposedPorts`."""
 
     endpoint = "containers.inspect"
-    Config = Nested(_Config)
+    Config = Nested(
+        MacAddress=OmittedWhen(""),
+        NetworkDisabled=OmittedWhen(False),
+        ExposedPorts=OmittedWhen(None),
+    )
 
     touches = ("Config.VolumeDriver", "HostConfig.VolumeDriver")
 
@@ -171,19 +167,13 @@ class StatsNetworks(Change):
         return out
 
 
-class _NetworkSettingsSandbox(Shape):
-    PortMapping = Removed()
-    SandboxID = Added("")
-    SandboxKey = Added("")
-
-
 class ContainerSandbox(Change):
     """Container inspect's `NetworkSettings` names the container's network sandbox in `SandboxID` and
     `SandboxKey` (empty for answers that predate sandboxes), and drops the long-unused `PortMapping`."""
 
     endpoint = "containers.inspect"
     versioned = False
-    NetworkSettings = Nested(_NetworkSettingsSandbox)
+    NetworkSettings = Nested(PortMapping=Removed(), SandboxID=Added(""), SandboxKey=Added(""))
 
 
 class ContainerListImageID(Change):
@@ -221,16 +211,10 @@ class InfoServerVersion(Change):
     CPUSet = Added(False)
 
 
-class _HostConfigMemoryReservation(Shape):
-    MemoryReservation = Added(0)
-    DnsOptions = Added(None)
-    OomScoreAdj = Added(0)
-
-
 class HostConfigMemoryReservation(Change):
     """`HostConfig` carries `MemoryReservation`, `DnsOptions` and `OomScoreAdj`; an older answer gets what
     a daemon sends for a container created without them."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigMemoryReservation)
+    HostConfig = Nested(MemoryReservation=Added(0), DnsOptions=Added(None), OomScoreAdj=Added(0))

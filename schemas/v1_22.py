@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Each, Nested, Removed, Shape, Values
+from normalize_engine.changes import Added, Change, Each, Nested, Removed, Values
 
 
 class EventTypeActionActor(Change):
@@ -54,29 +54,6 @@ class ExecInspectContainerID(Change):
         return out
 
 
-class _State(Shape):
-    Dead = Added(False)
-
-
-class _Endpoint(Shape):
-    IPAMConfig = Added(None)
-    Links = Added(None)
-    Aliases = Added(None)
-    NetworkID = Added("")
-
-
-class _NetworkSettings(Shape):
-    Networks = Values(_Endpoint)
-
-
-class _Mount(Shape):
-    Propagation = Added("")
-
-
-class _HostConfig(Shape):
-    LxcConf = Removed()
-
-
 class ContainerInspectFields(Change):
     """Container inspect gains `State.Dead`, each network's `NetworkID`, `IPAMConfig`, `Links` and
     `Aliases` (empty when unknown), each mount's `Propagation`; `ExecDriver` and `HostConfig.LxcConf` (LXC
@@ -88,11 +65,13 @@ class ContainerInspectFields(Change):
         "NetworkSettings.Networks.*.NetworkID": "older answers name networks, not their IDs; inspect the "
         "network by name for it",
     }
-    State = Nested(_State)
-    NetworkSettings = Nested(_NetworkSettings)
-    Mounts = Each(_Mount)
+    State = Nested(Dead=Added(False))
+    NetworkSettings = Nested(
+        Networks=Values(IPAMConfig=Added(None), Links=Added(None), Aliases=Added(None), NetworkID=Added("")),
+    )
+    Mounts = Each(Propagation=Added(""))
     ExecDriver = Removed()
-    HostConfig = Nested(_HostConfig)
+    HostConfig = Nested(LxcConf=Removed())
 
 
 class ContainerListHostConfig(Change):
@@ -124,17 +103,13 @@ class InfoCounts(Change):
     }
 
 
-class _NetworkContainer(Shape):
-    Name = Added("")
-
-
 class NetworkInspectContainerNames(Change):
     """Network inspect names each attached container in `Containers.*.Name`."""
 
     endpoint = "networks.inspect"
     versioned = False
     underivable = {"Containers.*.Name": "older answers give container IDs only"}
-    Containers = Values(_NetworkContainer)
+    Containers = Values(Name=Added(""))
 
 
 class VolumeListWarnings(Change):
@@ -143,14 +118,6 @@ class VolumeListWarnings(Change):
     endpoint = "volumes.list"
     versioned = False
     Warnings = Added(None)
-
-
-class _HostConfigBlkioDevices(Shape):
-    BlkioWeightDevice = Added(None)
-    BlkioDeviceReadBps = Added(None)
-    BlkioDeviceWriteBps = Added(None)
-    BlkioDeviceReadIOps = Added(None)
-    BlkioDeviceWriteIOps = Added(None)
 
 
 class HostConfigBlkioDevices(Change):
@@ -164,4 +131,10 @@ class HostConfigBlkioDevices(Change):
         "HostConfig.ShmSize": "the size of /dev/shm is the daemon's default (64 MiB unless "
         "configured), which an older answer does not say",
     }
-    HostConfig = Nested(_HostConfigBlkioDevices)
+    HostConfig = Nested(
+        BlkioWeightDevice=Added(None),
+        BlkioDeviceReadBps=Added(None),
+        BlkioDeviceWriteBps=Added(None),
+        BlkioDeviceReadIOps=Added(None),
+        BlkioDeviceWriteIOps=Added(None),
+    )

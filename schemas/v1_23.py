@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine._derive import state_from_status_text
-from normalize_engine.schema import MISSING, Added, Change, Derived, Each, Nested, Removed, Shape
+from normalize_engine.changes.moby import state_from_status_text
+from normalize_engine.changes import MISSING, Added, Change, Derived, Each, Nested, Removed
 
 
 class InfoInitPath(Change):
@@ -68,10 +68,6 @@ class NetworkFlags(Change):
     Labels = Added(None)
 
 
-class _VolumeLabels(Shape):
-    Labels = Added(None)
-
-
 class VolumeLabels(Change):
     """Volumes carry `Labels` (`null` when they have none)."""
 
@@ -85,7 +81,7 @@ class VolumeListLabels(Change):
 
     endpoint = "volumes.list"
     versioned = False
-    Volumes = Each(_VolumeLabels)
+    Volumes = Each(Labels=Added(None))
 
 
 class ImageRootFS(Change):
@@ -97,13 +93,9 @@ class ImageRootFS(Change):
     RootFS = Added({})
 
 
-class _HostConfigPidsLimit(Shape):
-    PidsLimit = Added(None)
-
-
 class HostConfigPidsLimit(Change):
     """`HostConfig` carries `PidsLimit` (`null` when the container has no limit)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigPidsLimit)
+    HostConfig = Nested(PidsLimit=Added(None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Each, Nested, Shape
+from normalize_engine.changes import Added, Change, Each, Nested
 
 
 class InfoSecurityOptionsAdded(Change):
@@ -14,10 +14,6 @@ class InfoSecurityOptionsAdded(Change):
     versioned = False
     underivable = {"SecurityOptions": "older answers do not say which security options are on"}
     SecurityOptions = Added([])
-
-
-class _VolumeScope(Shape):
-    Scope = Added("local")
 
 
 class VolumeScope(Change):
@@ -33,7 +29,7 @@ class VolumeListScope(Change):
 
     endpoint = "volumes.list"
     versioned = False
-    Volumes = Each(_VolumeScope)
+    Volumes = Each(Scope=Added("local"))
 
 
 def _automated(data: dict[str, Any]) -> dict[str, Any]:
@@ -56,16 +52,10 @@ class SearchIsAutomated(Change):
         return _automated(data)
 
 
-class _HostConfigIOLimits(Shape):
-    IOMaximumBandwidth = Added(0)
-    IOMaximumIOps = Added(0)
-    CpuPercent = Added(0)
-
-
 class HostConfigIOLimits(Change):
     """`HostConfig` carries `IOMaximumBandwidth`, `IOMaximumIOps` and `CpuPercent` (Windows limits, `0`
     elsewhere)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigIOLimits)
+    HostConfig = Nested(IOMaximumBandwidth=Added(0), IOMaximumIOps=Added(0), CpuPercent=Added(0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Each, Nested, Removed, Shape
+from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape
 
 
 def _security_option(entry: Any) -> Any:
@@ -45,16 +45,12 @@ class ImageListSharedSize(Change):
     Containers = Added(-1)
 
 
-class _RootFS(Shape):
-    BaseLayer = Removed()
-
-
 class ImageRootFSBaseLayer(Change):
     """Image inspect's `RootFS` no longer has `BaseLayer` (a Windows-only field of Docker 1.12)."""
 
     endpoint = "images.inspect"
     versioned = False
-    RootFS = Nested(_RootFS)
+    RootFS = Nested(BaseLayer=Removed())
 
 
 class InfoExecutionDriver(Change):
@@ -121,10 +117,6 @@ class NetworkCreated(Change):
     Created = Added("0001-01-01T00:00:00Z")
 
 
-class _VolumeOptions(Shape):
-    Options = Added(None)
-
-
 class VolumeOptions(Change):
     """Volumes carry the driver `Options` they were made with (`null` when none)."""
 
@@ -138,11 +130,7 @@ class VolumeListOptions(Change):
 
     endpoint = "volumes.list"
     versioned = False
-    Volumes = Each(_VolumeOptions)
-
-
-class _ImageConfigPublishService(Shape):
-    PublishService = Removed()
+    Volumes = Each(Options=Added(None))
 
 
 class ImagePublishService(Change):
@@ -150,7 +138,7 @@ class ImagePublishService(Change):
 
     endpoint = "images.inspect"
     versioned = False
-    Config = Nested(_ImageConfigPublishService)
+    Config = Nested(PublishService=Removed())
 
 
 def _networks_into_task_template(spec: Any) -> Any:
@@ -189,18 +177,16 @@ class ServiceCreateWarnings(Change):
     Warnings = Added(None)
 
 
-class _HostConfigCpuRealtime(Shape):
-    AutoRemove = Added(False)
-    NanoCpus = Added(0)
-    CpuCount = Added(0)
-    CpuRealtimePeriod = Added(0)
-    CpuRealtimeRuntime = Added(0)
-
-
 class HostConfigCpuRealtime(Change):
     """`HostConfig` carries `AutoRemove`, `NanoCpus`, `CpuCount`, `CpuRealtimePeriod` and
     `CpuRealtimeRuntime`; an older answer gets what a daemon sends for a container created without them."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigCpuRealtime)
+    HostConfig = Nested(
+        AutoRemove=Added(False),
+        NanoCpus=Added(0),
+        CpuCount=Added(0),
+        CpuRealtimePeriod=Added(0),
+        CpuRealtimeRuntime=Added(0),
+    )

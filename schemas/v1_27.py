@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import MISSING, Added, Change, Derived, Nested, Shape
+from normalize_engine.changes import MISSING, Added, Change, Derived, Nested, Shape
 
 
 def _online_cpus(data: dict[str, Any]) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Convert, Nested, Shape
+from normalize_engine.changes import Added, Change, Convert, Nested
 
 
 def _emptied(value: Any) -> Any:
@@ -19,13 +19,9 @@ class NetworkListContainers(Change):
     Containers = Convert(_emptied)
 
 
-class _HostConfigDeviceCgroupRules(Shape):
-    DeviceCgroupRules = Added(None)
-
-
 class HostConfigDeviceCgroupRules(Change):
     """`HostConfig` carries `DeviceCgroupRules` (`null` when there are none)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigDeviceCgroupRules)
+    HostConfig = Nested(DeviceCgroupRules=Added(None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change, Nested, Shape
+from normalize_engine.changes import Added, Change, Nested
 
 
 class NetworkIngress(Change):
@@ -13,15 +13,10 @@ class NetworkIngress(Change):
     Ingress = Added(False)
 
 
-class _PluginConfig(Shape):
-    IpcHost = Added(False)
-    PidHost = Added(False)
-
-
 class PluginHostNamespaces(Change):
     """A plugin's `Config` says whether it shares the host's IPC and PID namespaces (`IpcHost`,
     `PidHost`)."""
 
     endpoint = ("plugins.list", "plugins.inspect")
     versioned = False
-    Config = Nested(_PluginConfig)
+    Config = Nested(IpcHost=Added(False), PidHost=Added(False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import MISSING, Change, Derived
+from normalize_engine.changes import MISSING, Change, Derived
 
 _SWARM_TYPES = frozenset({"service", "node", "secret", "config"})
 

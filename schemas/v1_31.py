@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change
+from normalize_engine.changes import Added, Change
 
 
 class ImageMetadataLastTagTime(Change):

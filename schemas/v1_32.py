@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Derived
+from normalize_engine.changes import Change, Derived
 
 
 def _platform(data: dict[str, Any]) -> str:

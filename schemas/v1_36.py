@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change
+from normalize_engine.changes import Change
 
 
 class CreateResponseID(Change):

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change, Nested, Shape
-
-
-class _Interface(Shape):
-    ProtocolScheme = Added("")
-
-
-class _PluginConfig(Shape):
-    Interface = Nested(_Interface)
+from normalize_engine.changes import Added, Change, Nested
 
 
 class PluginProtocolScheme(Change):
@@ -18,7 +10,7 @@ class PluginProtocolScheme(Change):
 
     endpoint = ("plugins.list", "plugins.inspect")
     versioned = False
-    Config = Nested(_PluginConfig)
+    Config = Nested(Interface=Nested(ProtocolScheme=Added("")))
 
 
 class HostConfigMaskedPaths(Change):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change, Nested, Shape
+from normalize_engine.changes import Added, Change, Nested
 
 
 class InfoPidsLimit(Change):
@@ -14,14 +14,10 @@ class InfoPidsLimit(Change):
     PidsLimit = Added(False)
 
 
-class _HostConfigDeviceRequests(Shape):
-    DeviceRequests = Added(None)
-
-
 class HostConfigDeviceRequests(Change):
     """`HostConfig` carries `DeviceRequests` (`null` when the container asks for no GPUs or other
     devices)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigDeviceRequests)
+    HostConfig = Nested(DeviceRequests=Added(None))

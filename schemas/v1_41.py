@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change, OmittedWhen
+from normalize_engine.changes import Added, Change, OmittedWhen
 
 
 class InfoOmitEmpty(Change):

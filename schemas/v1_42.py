@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Added, Change, Each, Nested, OmittedWhen, Removed, Shape
+from normalize_engine.changes import Added, Change, Each, Nested, OmittedWhen, Removed, Shape
 
 
 class InfoLegacyCluster(Change):
@@ -44,18 +44,13 @@ class DiskUsageBuildCacheParents(Change):
     BuildCache = Each(_BuildCacheParents)
 
 
-class _HostConfigKernelMemory(Shape):
-    KernelMemory = OmittedWhen(0)
-    KernelMemoryTCP = OmittedWhen(0)
-
-
 class ContainerKernelMemory(Change):
     """Container inspect leaves `HostConfig.KernelMemory` and `HostConfig.KernelMemoryTCP` out when they are
     not set (kernel memory limits are deprecated)."""
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigKernelMemory)
+    HostConfig = Nested(KernelMemory=OmittedWhen(0), KernelMemoryTCP=OmittedWhen(0))
 
 
 class WaitError(Change):

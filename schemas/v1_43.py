@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import Change, Convert, Each, Shape
+from normalize_engine.changes import Change, Convert, Each
 
 
 def _without(marker: str) -> Any:
@@ -38,15 +38,13 @@ def _without_or_null(marker: str) -> Any:
     return convert
 
 
-class _DiskUsageImage(Shape):
-    RepoTags = Convert(_without_or_null("<none>:<none>"))
-    RepoDigests = Convert(_without_or_null("<none>@<none>"))
-
-
 class DiskUsageNoneTags(Change):
     """`/system/df` lists untagged images with `RepoTags: null` and `RepoDigests: null` instead of
     `["<none>:<none>"]` and `["<none>@<none>"]` (unlike the image list, which sends `[]`)."""
 
     endpoint = "system.df"
     versioned = False
-    Images = Each(_DiskUsageImage)
+    Images = Each(
+        RepoTags=Convert(_without_or_null("<none>:<none>")),
+        RepoDigests=Convert(_without_or_null("<none>@<none>")),
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine._derive import ZERO_TIME, dedup, short_id
-from normalize_engine.schema import (
+from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
+from normalize_engine.changes import (
     Added,
     Change,
     Each,
@@ -121,16 +121,8 @@ class InfoCDISpecDirs(Change):
     underivable = {"Runtimes.*.status": "older answers do not carry a runtime's feature report"}
 
 
-class _SummaryEndpoint(Shape):
-    DNSNames = Added(None)
-
-
 class _SummaryNetworkSettings(Shape):
-    Networks = Values(_SummaryEndpoint)
-
-
-class _ContainerSummary(Shape):
-    NetworkSettings = Nested(_SummaryNetworkSettings)
+    Networks = Values(DNSNames=Added(None))
 
 
 class ContainerListDNSNames(Change):
@@ -147,7 +139,7 @@ class DiskUsageContainerDNSNames(Change):
 
     endpoint = "system.df"
     versioned = False
-    Containers = Each(_ContainerSummary)
+    Containers = Each(NetworkSettings=Nested(_SummaryNetworkSettings))
 
 
 class SearchNotAutomated(Change):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine._derive import short_id
-from normalize_engine.schema import (
+from normalize_engine.changes.moby import short_id
+from normalize_engine.changes import (
     Added,
     Change,
     Nested,
     Removed,
     Replaced,
-    Shape,
     edit,
     is_user_defined_network,
     only_builtin_networks,
@@ -83,11 +82,6 @@ class ContainerAliases(Change):
 # which recorded daemons (20.10, 26.1, 28.5, 29.7) send which form; where they disagree, 29.7 decides.
 
 
-class _RegistryConfig(Shape):
-    AllowNondistributableArtifactsCIDRs = Replaced([], None)
-    AllowNondistributableArtifactsHostnames = Replaced([], None)
-
-
 class InfoRegistryConfigNulls(Change):
     """`/info` `RegistryConfig` sends empty `AllowNondistributableArtifacts*` lists as `null` (Docker 20.10
     sent `[]`; 26.1, 28.5 and 29.7 send `null` at every version that still has them). `Mirrors` went the
@@ -95,11 +89,10 @@ class InfoRegistryConfigNulls(Change):
 
     endpoint = "system.info"
     versioned = False
-    RegistryConfig = Nested(_RegistryConfig)
-
-
-class _IPAM(Shape):
-    Config = Replaced([], None)
+    RegistryConfig = Nested(
+        AllowNondistributableArtifactsCIDRs=Replaced([], None),
+        AllowNondistributableArtifactsHostnames=Replaced([], None),
+    )
 
 
 class NetworkIPAMConfigNull(Change):
@@ -108,7 +101,7 @@ class NetworkIPAMConfigNull(Change):
 
     endpoint = ("networks.list", "networks.inspect")
     versioned = False
-    IPAM = Nested(_IPAM)
+    IPAM = Nested(Config=Replaced([], None))
 
 
 class DiskUsageBuildCacheList(Change):
@@ -120,10 +113,6 @@ class DiskUsageBuildCacheList(Change):
     BuildCache = Replaced(None, [])
 
 
-class _HostConfigRuntime(Shape):
-    Runtime = Added("runc")
-
-
 class ContainerRuntime(Change):
     """A container that was never started has `HostConfig.Runtime` too: daemons now record the runtime when
     the container is created (Docker 20.10 left it out; 26.1, 28.5 and 29.7 send it at every API version).
@@ -132,11 +121,7 @@ class ContainerRuntime(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigRuntime)
-
-
-class _HostConfigNetworkMode(Shape):
-    NetworkMode = Replaced("default", "bridge")
+    HostConfig = Nested(Runtime=Added("runc"))
 
 
 class ContainerNetworkModeDefault(Change):
@@ -165,4 +150,4 @@ class ContainerListNetworkModeDefault(Change):
 
     endpoint = "containers.list"
     versioned = False
-    HostConfig = Nested(_HostConfigNetworkMode)
+    HostConfig = Nested(NetworkMode=Replaced("default", "bridge"))

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change, Nested, Removed, Shape
-
-
-class _RegistryConfig(Shape):
-    AllowNondistributableArtifactsCIDRs = Removed()
-    AllowNondistributableArtifactsHostnames = Removed()
+from normalize_engine.changes import Change, Nested, Removed
 
 
 class InfoNondistributableArtifacts(Change):
@@ -15,4 +10,7 @@ class InfoNondistributableArtifacts(Change):
     `AllowNondistributableArtifactsHostnames` (the daemon always pushes non-distributable layers now)."""
 
     endpoint = "system.info"
-    RegistryConfig = Nested(_RegistryConfig)
+    RegistryConfig = Nested(
+        AllowNondistributableArtifactsCIDRs=Removed(),
+        AllowNondistributableArtifactsHostnames=Removed(),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Added, Change, Each, Nested, Removed, Replaced, Shape, Values
+from normalize_engine.changes import Added, Change, Each, Nested, Removed, Replaced, Shape, Values
 
 
 class ImageInspectEmptyLists(Change):
@@ -15,12 +15,8 @@ class ImageInspectEmptyLists(Change):
     RepoDigests = Replaced(None, [])
 
 
-class _Endpoint(Shape):
-    GwPriority = Added(0)
-
-
 class _NetworkSettings(Shape):
-    Networks = Values(_Endpoint)
+    Networks = Values(GwPriority=Added(0))
 
 
 class ContainerGwPriority(Change):
@@ -32,18 +28,13 @@ class ContainerGwPriority(Change):
     NetworkSettings = Nested(_NetworkSettings)
 
 
-class _ContainerSummary(Shape):
-    NetworkSettings = Nested(_NetworkSettings)
-    ImageManifestDescriptor = Removed()
-
-
 class DiskUsageContainerGwPriority(Change):
     """`/system/df` `Containers` carry `GwPriority` in each network, as the container list does, and never
     `ImageManifestDescriptor` (the daemon strips it there)."""
 
     endpoint = "system.df"
     versioned = False
-    Containers = Each(_ContainerSummary)
+    Containers = Each(NetworkSettings=Nested(_NetworkSettings), ImageManifestDescriptor=Removed())
 
 
 class NetworkEnableIPv4(Change):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change, Nested, Removed, Shape
+from normalize_engine.changes import Change, Nested, Removed, Shape
 
 
 class _Commit(Shape):

@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change, Nested, Removed, Shape
-
-
-class _ImageConfig(Shape):
-    Hostname = Removed()
-    Domainname = Removed()
-    AttachStdin = Removed()
-    AttachStdout = Removed()
-    AttachStderr = Removed()
-    Tty = Removed()
-    OpenStdin = Removed()
-    StdinOnce = Removed()
-    Image = Removed()
-    NetworkDisabled = Removed()
-    MacAddress = Removed()
-    StopTimeout = Removed()
+from normalize_engine.changes import Change, Nested, Removed
 
 
 class ImageConfigContainerFields(Change):
@@ -27,7 +12,20 @@ class ImageConfigContainerFields(Change):
     1.46)."""
 
     endpoint = "images.inspect"
-    Config = Nested(_ImageConfig)
+    Config = Nested(
+        Hostname=Removed(),
+        Domainname=Removed(),
+        AttachStdin=Removed(),
+        AttachStdout=Removed(),
+        AttachStderr=Removed(),
+        Tty=Removed(),
+        OpenStdin=Removed(),
+        StdinOnce=Removed(),
+        Image=Removed(),
+        NetworkDisabled=Removed(),
+        MacAddress=Removed(),
+        StopTimeout=Removed(),
+    )
 
 
 class InfoBridgeNf(Change):

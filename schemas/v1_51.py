@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change
+from normalize_engine.changes import Change
 
 
 class ImageListContainers(Change):

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from normalize_engine._derive import health_from_status_text
-from normalize_engine.schema import (
+from normalize_engine.changes.moby import health_from_status_text
+from normalize_engine.changes import (
     MISSING,
     Added,
     Change,
@@ -60,23 +60,21 @@ _SNAPSHOTTER_UNDERIVABLE = (
 # ------------------------------------------------------------------------------------------------ images
 
 
-class _ImageConfig(Shape):
-    Cmd = OmittedWhen(None, [])
-    Entrypoint = OmittedWhen(None, [])
-    Env = OmittedWhen(None, [])
-    Labels = OmittedWhen(None, {})
-    OnBuild = OmittedWhen(None, [])
-    User = OmittedWhen(None, "")
-    Volumes = OmittedWhen(None, {})
-    WorkingDir = OmittedWhen(None, "")
-
-
 class ImageConfigOmitEmpty(Change):
     """Image inspect's `Config` leaves out `Cmd`, `Entrypoint`, `Env`, `Labels`, `OnBuild`, `User`,
     `Volumes` and `WorkingDir` when they are empty."""
 
     endpoint = "images.inspect"
-    Config = Nested(_ImageConfig)
+    Config = Nested(
+        Cmd=OmittedWhen(None, []),
+        Entrypoint=OmittedWhen(None, []),
+        Env=OmittedWhen(None, []),
+        Labels=OmittedWhen(None, {}),
+        OnBuild=OmittedWhen(None, []),
+        User=OmittedWhen(None, ""),
+        Volumes=OmittedWhen(None, {}),
+        WorkingDir=OmittedWhen(None, ""),
+    )
 
 
 class ImageLegacyFieldsOmitEmpty(Change):
@@ -108,33 +106,22 @@ class ImageGraphDriverSnapshotter(Change):
 # -------------------------------------------------------------------------------------- container inspect
 
 
-class _NetworkSettingsDefaultNetwork(Shape):
-    EndpointID = Removed()
-    Gateway = Removed()
-    GlobalIPv6Address = Removed()
-    GlobalIPv6PrefixLen = Removed()
-    IPAddress = Removed()
-    IPPrefixLen = Removed()
-    IPv6Gateway = Removed()
-    MacAddress = Removed()
-
-
 class ContainerNetworkSettingsDefaultNetwork(Change):
     """Container inspect's `NetworkSettings` no longer repeats the default network's addresses at its top
     level (`IPAddress`, `Gateway`, `MacAddress`, `EndpointID`, `IPPrefixLen`, `IPv6Gateway`,
     `GlobalIPv6Address`, `GlobalIPv6PrefixLen`): read them from `NetworkSettings.Networks.bridge`."""
 
     endpoint = "containers.inspect"
-    NetworkSettings = Nested(_NetworkSettingsDefaultNetwork)
-
-
-class _NetworkSettingsLegacy(Shape):
-    Bridge = Removed()
-    HairpinMode = Removed()
-    LinkLocalIPv6Address = Removed()
-    LinkLocalIPv6PrefixLen = Removed()
-    SecondaryIPAddresses = Removed()
-    SecondaryIPv6Addresses = Removed()
+    NetworkSettings = Nested(
+        EndpointID=Removed(),
+        Gateway=Removed(),
+        GlobalIPv6Address=Removed(),
+        GlobalIPv6PrefixLen=Removed(),
+        IPAddress=Removed(),
+        IPPrefixLen=Removed(),
+        IPv6Gateway=Removed(),
+        MacAddress=Removed(),
+    )
 
 
 class ContainerNetworkSettingsLegacy(Change):
@@ -144,11 +131,14 @@ class ContainerNetworkSettingsLegacy(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-    NetworkSettings = Nested(_NetworkSettingsLegacy)
-
-
-class _ConfigMacAddress(Shape):
-    MacAddress = Removed()
+    NetworkSettings = Nested(
+        Bridge=Removed(),
+        HairpinMode=Removed(),
+        LinkLocalIPv6Address=Removed(),
+        LinkLocalIPv6PrefixLen=Removed(),
+        SecondaryIPAddresses=Removed(),
+        SecondaryIPv6Addresses=Removed(),
+    )
 
 
 class ContainerConfigMacAddress(Change):
@@ -156,11 +146,7 @@ class ContainerConfigMacAddress(Change):
     created: each network's `MacAddress` in `NetworkSettings.Networks` has it."""
 
     endpoint = "containers.inspect"
-    Config = Nested(_ConfigMacAddress)
-
-
-class _ConfigOnBuild(Shape):
-    OnBuild = OmittedWhen(None, [])
+    Config = Nested(MacAddress=Removed())
 
 
 class ContainerOnBuildOmitEmpty(Change):
@@ -168,12 +154,7 @@ class ContainerOnBuildOmitEmpty(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-    Config = Nested(_ConfigOnBuild)
-
-
-class _HostConfigKernelMemory(Shape):
-    KernelMemory = Removed()
-    KernelMemoryTCP = Removed()
+    Config = Nested(OnBuild=OmittedWhen(None, []))
 
 
 class ContainerKernelMemoryRemoved(Change):
@@ -182,7 +163,7 @@ class ContainerKernelMemoryRemoved(Change):
 
     endpoint = "containers.inspect"
     versioned = False
-    HostConfig = Nested(_HostConfigKernelMemory)
+    HostConfig = Nested(KernelMemory=Removed(), KernelMemoryTCP=Removed())
 
 
 class ContainerStorage(Change):
@@ -265,11 +246,6 @@ class ContainerListPortIP(Change):
 # ------------------------------------------------------------------------------------------- /system/df
 
 
-class _DiskUsageContainer(Shape):
-    Health = Derived(_health, reads=("Status",))
-    Ports = Each(_PortIP)
-
-
 class DiskUsageContainers(Change):
     """`/system/df` lists its `Containers` as the container list does: each has `Health` (read from the
     `Status` text) and each port has `IP` (`""` when not published)."""
@@ -277,7 +253,7 @@ class DiskUsageContainers(Change):
     endpoint = "system.df"
     versioned = False
     underivable = {"Containers.*.Health.FailingStreak": _FAILING_STREAK}
-    Containers = Each(_DiskUsageContainer)
+    Containers = Each(Health=Derived(_health, reads=("Status",)), Ports=Each(_PortIP))
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -441,10 +417,6 @@ class NetworkStatus(Change):
 # ------------------------------------------------------------------------------------------------ system
 
 
-class _RegistryMirrors(Shape):
-    Mirrors = Replaced(None, [])
-
-
 class InfoRegistryMirrorsList(Change):
     """`/info` `RegistryConfig.Mirrors` is `[]` when no mirror is configured. Docker 26.1 and 28.5 send
     `null` at every API version; Docker 20.10 and 29.7 send `[]` at every API version (29.7, the newest
@@ -453,7 +425,7 @@ class InfoRegistryMirrorsList(Change):
 
     endpoint = "system.info"
     versioned = False
-    RegistryConfig = Nested(_RegistryMirrors)
+    RegistryConfig = Nested(Mirrors=Replaced(None, []))
 
 
 class InfoKernelMemoryTCP(Change):
@@ -500,13 +472,9 @@ class ProgressBar(Change):
 # ----------------------------------------------------------------------------------------------- plugins
 
 
-class _PluginConfig(Shape):
-    DockerVersion = Removed()
-
-
 class PluginDockerVersion(Change):
     """Plugins no longer carry `Config.DockerVersion`, the version of Docker that made the plugin."""
 
     endpoint = ("plugins.list", "plugins.inspect")
     versioned = False
-    Config = Nested(_PluginConfig)
+    Config = Nested(DockerVersion=Removed())

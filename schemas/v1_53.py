@@ -8,19 +8,9 @@ are daemon-build bugs, not versioned: the changes below remove them from answers
 
 from __future__ import annotations
 
-from normalize_engine.schema import Change, Each, Nested, OmittedWhen, Shape, Values
+from normalize_engine.changes import Change, Each, Nested, OmittedWhen, Shape, Values
 
 # ---------------------------------------------------------------------------- empty addresses of 29.0-29.1
-
-
-class _IPAMConfig(Shape):
-    Subnet = OmittedWhen("")
-    IPRange = OmittedWhen("")
-    Gateway = OmittedWhen("")
-
-
-class _IPAM(Shape):
-    Config = Each(_IPAMConfig)
 
 
 class NetworkIPAMEmptyAddresses(Change):
@@ -29,20 +19,11 @@ class NetworkIPAMEmptyAddresses(Change):
 
     endpoint = ("networks.list", "networks.inspect")
     versioned = False
-    IPAM = Nested(_IPAM)
-
-
-class _EndpointIPAMConfig(Shape):
-    IPv4Address = OmittedWhen("")
-    IPv6Address = OmittedWhen("")
-
-
-class _Endpoint(Shape):
-    IPAMConfig = Nested(_EndpointIPAMConfig)
+    IPAM = Nested(Config=Each(Subnet=OmittedWhen(""), IPRange=OmittedWhen(""), Gateway=OmittedWhen("")))
 
 
 class _NetworkSettings(Shape):
-    Networks = Values(_Endpoint)
+    Networks = Values(IPAMConfig=Nested(IPv4Address=OmittedWhen(""), IPv6Address=OmittedWhen("")))
 
 
 class _Container(Shape):
@@ -58,10 +39,6 @@ class ContainerIPAMEmptyAddresses(Change):
     NetworkSettings = Nested(_NetworkSettings)
 
 
-class _ContainerUsage(Shape):
-    Items = Each(_Container)
-
-
 class DiskUsageIPAMEmptyAddresses(Change):
     """`/system/df` lists containers without the `""` addresses of Docker 29.0 and 29.1 in their networks'
     `IPAMConfig`, in `Containers` and in `ContainerUsage.Items`."""
@@ -69,38 +46,11 @@ class DiskUsageIPAMEmptyAddresses(Change):
     endpoint = "system.df"
     versioned = False
     Containers = Each(_Container)
-    ContainerUsage = Nested(_ContainerUsage)
-
-
-class _VirtualIP(Shape):
-    Addr = OmittedWhen("")
-
-
-class _ServiceEndpoint(Shape):
-    VirtualIPs = Each(_VirtualIP)
-
-
-class _SwarmIPAMConfig(Shape):
-    Subnet = OmittedWhen("")
-    Range = OmittedWhen("")
-    Gateway = OmittedWhen("")
+    ContainerUsage = Nested(Items=Each(_Container))
 
 
 class _SwarmIPAMOptions(Shape):
-    Configs = Each(_SwarmIPAMConfig)
-
-
-class _SwarmNetworkSpec(Shape):
-    IPAMOptions = Nested(_SwarmIPAMOptions)
-
-
-class _SwarmNetwork(Shape):
-    Spec = Nested(_SwarmNetworkSpec)
-    IPAMOptions = Nested(_SwarmIPAMOptions)
-
-
-class _NetworkAttachment(Shape):
-    Network = Nested(_SwarmNetwork)
+    Configs = Each(Subnet=OmittedWhen(""), Range=OmittedWhen(""), Gateway=OmittedWhen(""))
 
 
 class ServiceEmptyAddresses(Change):
@@ -109,7 +59,7 @@ class ServiceEmptyAddresses(Change):
 
     endpoint = ("services.list", "services.inspect")
     versioned = False
-    Endpoint = Nested(_ServiceEndpoint)
+    Endpoint = Nested(VirtualIPs=Each(Addr=OmittedWhen("")))
 
 
 class TaskEmptyAddresses(Change):
@@ -119,18 +69,19 @@ class TaskEmptyAddresses(Change):
 
     endpoint = ("tasks.list", "tasks.inspect")
     versioned = False
-    NetworksAttachments = Each(_NetworkAttachment)
+    NetworksAttachments = Each(
+        Network=Nested(
+            Spec=Nested(IPAMOptions=Nested(_SwarmIPAMOptions)),
+            IPAMOptions=Nested(_SwarmIPAMOptions),
+        ),
+    )
 
 
 # ------------------------------------------------------------------- MemorySwappiness null of 29.0-29.1
 
 
-class _Resources(Shape):
-    MemorySwappiness = OmittedWhen(None)
-
-
 class _TaskSpec(Shape):
-    Resources = Nested(_Resources)
+    Resources = Nested(MemorySwappiness=OmittedWhen(None))
 
 
 class _ServiceSpec(Shape):

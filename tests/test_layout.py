@@ -123,3 +123,14 @@ def test_the_dsl_imports_no_engine_machinery() -> None:
         if name.startswith("normalize_engine.changes"):
             outside = {d for d in deps if not d.startswith(allowed) and d != "normalize_engine"}
             assert not outside, (name, outside)
+
+
+def test_content_imports_only_the_public_dsl() -> None:
+    content = PACKAGE.parent / "schemas"
+    wrong = []
+    for path in sorted(content.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("normalize_engine"):
+                if not (node.module == "normalize_engine.changes" or node.module.startswith("normalize_engine.changes.")):
+                    wrong.append(f"schemas/{path.name}:{node.lineno}: from {node.module}")
+    assert not wrong, wrong

@@ -38,7 +38,17 @@ reads::
         endpoint = "containers.list"
         Health = Derived(_health_from_status, reads=("Status",))
 
-and ``migrate()`` is the escape hatch for everything else (derivations that change several keys)::
+A key inside nested objects is one line: ``Nested``, ``Each`` and ``Values`` take the fields of the shape
+they descend into, in place (a :class:`Shape` class too, when several changes share it)::
+
+    class ContainerAliases(Change):
+        '''`Aliases` holds only the aliases asked for.'''
+
+        endpoint = "containers.inspect"
+        NetworkSettings = Nested(Networks=Values(Aliases=Convert(_asked_for)))
+
+and ``migrate()`` is the escape hatch for everything else (derivations that change several keys); its one
+idiom is ``own()``/``edit()`` (see :mod:`.hooks`)::
 
     class ContainerDNSNames(Change):
         '''`DNSNames` is derived as the daemon builds it.'''
