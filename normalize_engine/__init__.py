@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 
 def _schemas_of_a_checkout() -> None:
-    """Let a source checkout that is not installed import its own ``schemas/`` as ``normalize_engine.schemas``.
+    """Let a checkout that is not installed import its top-level ``schemas/`` as ``normalize_engine.schemas``.
 
     Installed (wheel or editable), setuptools maps the top-level ``schemas/`` to ``normalize_engine.schemas``
     (``package-dir`` in pyproject.toml) and there is nothing to do. Run from a clone's root without
@@ -45,7 +45,6 @@ def _schemas_of_a_checkout() -> None:
 _schemas_of_a_checkout()
 
 from ._errors import (  # noqa: E402  # after the schemas are found
-
     InvalidBodyError,
     NormalizeError,
     NormalizeWarning,

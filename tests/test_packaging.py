@@ -37,7 +37,9 @@ def test_the_clone_imports_without_being_installed() -> None:
 
 
 def test_importing_stays_light() -> None:
-    code = "import sys, normalize_engine; print(sorted(m for m in ('requests', 'docker') if m in sys.modules))"
+    code = (
+        "import sys, normalize_engine; print(sorted(m for m in ('requests', 'docker') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
