@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 find_python() {
     local minor="$1" p
     for p in "python3.$minor" "$HOME"/.pyenv/versions/3."$minor".*/bin/python; do
-        if command -v "$p" >/dev/null 2>&1 && "$p" -c "import sys; sys.exit(sys.version_info[:2] != (3, $minor))"; then
+        if command -v "$p" >/dev/null 2>&1 && "$p" -c "import sys; sys.exit(sys.version_info[:2] != (3, $minor))" 2>/dev/null; then
             command -v "$p"
             return 0
         fi
