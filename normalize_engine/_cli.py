@@ -25,7 +25,7 @@ from typing import IO, Any, NoReturn
 from packaging.version import Version
 
 from . import __version__
-from ._changes import find_endpoint, render_markdown, render_text, sections, to_json
+from ._changes import find_endpoint, render_markdown, render_text, sections, to_json, underivable_rows
 from ._endpoints import Kind
 from ._errors import NormalizeError
 from ._normalize import NEWEST, decode, make_plan, normalize, normalize_stream
@@ -37,6 +37,7 @@ PROG = "normalize-engine"
 OLDEST_PROBED = Version("1.18")
 PROBE_PATHS = ("/containers/json?all=1", "/images/json", "/info", "/networks", "/volumes")
 DEMO_LINES = 3  # diff lines per sample on the demo's first screen
+PROBE_LINES = 5  # lines per kind and answer in probe's report
 
 
 class CliError(Exception):
@@ -473,6 +474,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if args.endpoint:
         endpoint, prefix = find_endpoint(args.endpoint)
     since = args.since if args.since is not None else prefix
+    if since is not None and args.until is not None and parse_version(since) >= parse_version(args.until):
+        where = f"--since {since}" if args.since is not None else f"the path's /v{since}"
+        raise CliError(
+            f"{where} is not older than --until {args.until}: no change comes after API {since} and up to "
+            f"API {args.until}; give --since an older version than --until"
+        )
     found = sections(since=since, until=args.until, endpoint=endpoint)
     if args.format == "json":
         _out(_dumps(to_json(found)))
@@ -483,12 +490,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     count = sum(len(s.changes) for s in found)
     scope = []
     if endpoint:
-        scope.append(f"{endpoint} answers")
+        scope.append(f"for {endpoint} answers")
     if since:
         scope.append(f"after API {parse_version(since)}")
     if args.until:
         scope.append(f"up to API {parse_version(args.until)}")
-    header = f"{count} response change{'s' * (count != 1)}" + (f" for {' '.join(scope)}" if scope else "")
+    header = " ".join([f"{count} response change{'s' * (count != 1)}", *scope])
     _out(header + (":" if count else "."))
     if count:
         _out()
@@ -586,8 +593,36 @@ def shape(value: Any) -> Any:
     return "string"
 
 
-def _structure_lines(normalised: Any, newest: Any) -> list[str]:
-    out = []
+def underivable_fields(path: str, oldest: Version, target: Version) -> dict[tuple[str, ...], str]:
+    """``{field: reason}`` of the fields the change table lists as underivable for ``GET path``, for answers
+    at ``oldest`` brought to ``target``: their absence after normalising is what the library promises. A
+    field is its keys, ``*`` for any array item or map value (``("Runtimes", "*", "status")``)."""
+    endpoint = make_plan("GET", path).endpoint
+    if endpoint is None or oldest >= target:
+        return {}
+    out = {}
+    for row in underivable_rows(sections(since=oldest, until=target, endpoint=endpoint.name)):
+        keys = row.field.replace("[]", ".*").split(".")
+        out[tuple(k for k in keys if k)] = row.reason
+    return out
+
+
+def _inside(path: Sequence[str | int], field: tuple[str, ...], many: bool) -> bool:
+    """Whether a difference at ``path`` lies in ``field`` (declared per item for list endpoints)."""
+    parts = list(_pattern(path))
+    if many and parts and parts[0] == "*":
+        parts = parts[1:]
+    if len(parts) < len(field):
+        return False
+    return all(want == "*" or got == want for want, got in zip(field, parts, strict=False))
+
+
+def _structure_lines(
+    normalised: Any, newest: Any, expected: dict[tuple[str, ...], str] | None = None, many: bool = False
+) -> tuple[list[str], list[str]]:
+    """``(differences, expected differences)``: the second are inside fields the change table lists as
+    underivable, which an old answer cannot tell (``SystemTime`` of ``/info`` before API 1.19, ...)."""
+    out, known = [], []
     for op, path, items in _grouped(diff(shape(normalised), shape(newest))):
         where = format_path(path)
         if op == "+":
@@ -596,8 +631,12 @@ def _structure_lines(normalised: Any, newest: Any) -> list[str]:
             line = f"extra after normalising: {where}"
         else:
             line = f"differs: {where}: {abbreviate(items[0].old, 30)} vs {abbreviate(items[0].new, 30)}"
-        out.append(line + (f"  ({TIMES}{len(items)})" if len(items) > 1 else ""))
-    return out
+        line += f"  ({TIMES}{len(items)})" if len(items) > 1 else ""
+        if any(_inside(path, field, many) for field in (expected or {})):
+            known.append(line)
+        else:
+            out.append(line)
+    return out, known
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -635,22 +674,34 @@ def cmd_probe(args: argparse.Namespace) -> int:
         _report_warnings(caught)
         changes = summarize(diff(old, normalised))
         count = sum(1 for _ in diff(old, normalised))
-        structure = _structure_lines(normalised, newest_normalised)
+        endpoint = make_plan("GET", old_path).endpoint
+        structure, known = _structure_lines(
+            normalised,
+            newest_normalised,
+            underivable_fields(old_path, oldest, target),
+            many=bool(endpoint and endpoint.many),
+        )
         verdict = (
             f"same structure as the API {newest} answer"
             if not structure
             else f"{len(structure)} structural difference{'s' * (len(structure) != 1)} from the API "
             f"{newest} answer"
         )
+        if known:
+            verdict += f", and {len(known)} expected"
         _out(_fit(f"  {count} change{'s' * (count != 1)}; {verdict}", width))
-        for line in changes[:DEMO_LINES]:
+        for line in changes[:PROBE_LINES]:
             _out(_fit(f"    {line}", width))
-        if len(changes) > DEMO_LINES:
-            _out(f"    … {len(changes) - DEMO_LINES} more")
-        for line in structure[:DEMO_LINES]:
+        if len(changes) > PROBE_LINES:
+            _out(f"    … {len(changes) - PROBE_LINES} more")
+        for line in structure[:PROBE_LINES]:
             _out(_fit(f"    ! {line}", width))
-        if len(structure) > DEMO_LINES:
-            _out(f"    ! … {len(structure) - DEMO_LINES} more")
+        if len(structure) > PROBE_LINES:
+            _out(f"    ! … {len(structure) - PROBE_LINES} more")
+        for line in known[:PROBE_LINES]:
+            _out(_fit(f"    = expected (cannot be derived): {line}", width))
+        if len(known) > PROBE_LINES:
+            _out(f"    = … {len(known) - PROBE_LINES} more expected; see {PROG} changes --endpoint {path}")
     return 0
 
 
@@ -762,7 +813,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME_OR_PATH",
         help="an endpoint name (containers.inspect) or a request path; a /vX.Y prefix sets --since",
     )
-    changes.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    changes.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for reading (default), markdown as in docs/api-changes.md, or json for programs",
+    )
     changes.set_defaults(run=cmd_changes)
 
     probe = commands.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.server
 import importlib.util
 import io
@@ -658,3 +659,90 @@ def test_ascii_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     assert isinstance(stream.buffer, io.BytesIO)
     text = stream.buffer.getvalue().decode("ascii")
     assert " - image list - " in text
+
+
+# ------------------------------------------------------------------------------------------ probe, recorded
+
+
+def recorded_daemon(fake: FakeDaemon, name_prefix: str) -> str:
+    """Serve a recording's answers to probe's questions (every API version) and its /version."""
+    daemon = next(d for d in load_recorded() if d.name.startswith(name_prefix))
+    answers: dict[str, tuple[int, Any]] = {}
+    for path in _cli.PROBE_PATHS:
+        exchange = next(e for e in daemon.exchanges if e.path == path and e.method == "GET")
+        for answer in exchange.answers:
+            if answer.version is not None:
+                answers[f"/v{answer.version}{path}"] = (answer.status, answer.json())
+    answers["/version"] = (200, daemon.exchange("system.version").newest().json())
+    fake.answers = answers
+    return daemon.api_version
+
+
+def test_probe_marks_underivable_fields_as_expected(
+    capsys: pytest.CaptureFixture[str], fake_daemon: FakeDaemon
+) -> None:
+    newest = recorded_daemon(fake_daemon, "docker-28.5")
+    status, out, err = run(capsys, "probe", "--host", f"unix://{fake_daemon.server_address}")
+    assert status == 0, err
+    info = out.split("\nGET /info\n")[1].split("\nGET ")[0]
+    # /info at API 1.24 cannot tell the firewall backend (1.48) nor the containerd sockets (1.46)
+    assert f"same structure as the API {newest} answer, and " in info
+    assert "= expected (cannot be derived): missing after normalising: FirewallBackend" in info
+    assert "= expected (cannot be derived): missing after normalising: Runtimes.runc.status" in info
+    assert "!" not in out  # every other answer has the newest answer's structure
+
+
+def test_underivable_fields_come_from_the_change_table() -> None:
+    fields = _cli.underivable_fields("/v1.24/info", Version("1.24"), Version("1.51"))
+    assert ("FirewallBackend",) in fields and ("Runtimes", "*", "status") in fields
+    assert ("SystemTime",) not in fields  # added in 1.18's change: not after 1.24
+    assert _cli.underivable_fields("/v1.24/info", Version("1.51"), Version("1.51")) == {}
+    assert _cli._inside(("Runtimes", "runc", "status"), ("Runtimes", "*", "status"), many=False)
+    assert not _cli._inside(("Runtimes",), ("Runtimes", "*", "status"), many=False)
+    assert _cli._inside((3, "Mounts", 0, "Mode"), ("Mounts", "*", "Mode"), many=True)
+
+
+# ------------------------------------------------------------------------------------------ messages
+
+
+def test_target_too_old_says_which_are_produced(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "images.json").write_text("[]")
+    argv = ["normalize", str(tmp_path / "images.json"), "--path", "/v1.41/images/json"]
+    status, _, err = run(capsys, *argv, "--target", "1.17")
+    assert_one_line_error(status, err, "'1.17' is not a version", "older than the oldest", "1.18 to", "from 1.18 on")
+    assert "upgrade" not in err
+    status, _, err = run(capsys, *argv, "--target", "1.99")
+    assert_one_line_error(status, err, "'1.99' is not a version", "upgrade normalize-engine")
+
+
+def test_changes_since_after_until_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "changes", "--since", "1.50", "--until", "1.40")
+    assert out == ""
+    assert_one_line_error(status, err, "--since 1.50 is not older than --until 1.40")
+    status, out, err = run(capsys, "changes", "--endpoint", "/v1.50/images/json", "--until", "1.40")
+    assert_one_line_error(status, err, "/v1.50 is not older than --until 1.40")
+    status, out, _ = run(capsys, "changes", "--since", "1.40", "--until", "1.50")
+    assert status == 0 and " response changes after API 1.40 up to API 1.50:" in out
+
+
+def test_shape_errors_name_the_path_given_in_english(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "object.json").write_text('{"x": 1}')
+    path = "/v1.41/images/json?all=1"
+    status, _, err = run(capsys, "normalize", str(tmp_path / "object.json"), "--path", path)
+    assert_one_line_error(status, err, f"GET {path}: ", "of an image list answer")
+    status, _, err = run(
+        capsys, "normalize", str(tmp_path / "object.json"), "--path", "/v1.41/containers/json"
+    )
+    assert_one_line_error(status, err, "GET /v1.41/containers/json: ", "of a container list answer")
+
+
+def test_every_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = _cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+    status, out, _ = run(capsys, "changes", "--help")
+    assert status == 0 and "or json for programs" in " ".join(out.split())
