@@ -36,6 +36,7 @@ SAMPLES: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (("containers.inspect.netted",), "containers.inspect", "container inspect", "oldest", "oldest"),
     (("images.list",), "images.list", "image list", "1.24", "oldest"),
     (("containers.inspect.running",), "containers.inspect", "container inspect", "oldest", "newest"),
+    (("events.populate", "swarm.events"), "system.events", "events", "oldest", "newest"),
 )
 
 # Fields the recorded daemons send at every API version, though older daemons did not: the library derives

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The test command: install what the tests need, start real Docker daemons, run the whole suite, stop the
-# daemons, then (a full run only) the release checks. Needs root and Debian's package registry. It installs:
+# The test command: install what the tests need, start real Docker daemons of four generations (20.10,
+# 26.1, 28.5 and 29.7, the last twice: every version from 1.24, and at its own floor 1.40), run the whole
+# suite, stop the daemons, then (a full run only) the release checks. Needs root, Debian's package registry
+# and ../shared/engines (Docker 29.7, built from moby's source). It installs:
 #   - .venv/ and .venv-pythons/3.1x/ in the checkout (the test, typing and docs extras, from PyPI);
 #   - Debian's docker.io (20.10, with containerd and runc) through apt, system-wide;
-#   - the newer engines, downloaded and unpacked (not installed) into /var/cache/normalize-engine/daemons
-#     (NE_DAEMON_CACHE; about 540 MB);
+#   - the 26.1 and 28.5 engines, downloaded and unpacked (not installed), and 29.7, unpacked from
+#     ../shared/engines, into /var/cache/normalize-engine/daemons (NE_DAEMON_CACHE; about 540 MB);
 #   - each daemon's socket, data and logs under /tmp/ne-daemons (NE_DAEMON_ROOT).
 # `tools/daemons.sh clean` stops the daemons and removes the cache and that state (not the apt package:
 # `apt-get remove docker.io`). Arguments go to pytest (and skip the release checks).
