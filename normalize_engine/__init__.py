@@ -82,7 +82,7 @@ VERSIONS: Final[tuple[str, ...]] = tuple(str(v) for v in _VERSIONS_V)
 #: The newest API version the library knows: the default target.
 LATEST: Final[str] = str(_NEWEST)
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

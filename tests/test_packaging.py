@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -64,3 +65,17 @@ def test_metadata_is_complete() -> None:
     # A licence classifier next to an SPDX expression is an error for setuptools 77 and later.
     assert not any(c.startswith("License ::") for c in classifiers)
     assert ne.__version__ == project["version"]
+
+
+def test_the_readme_reads_well_on_an_index_page() -> None:
+    # A package index shows the README alone: a relative link there leads nowhere.
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    relative = re.findall(r"\]\((?!https?://)([^)]*)\)", text)
+    assert relative == []
+    assert "tools/daemons.sh clean" in text and "/var/cache/normalize-engine/daemons" in text
+
+
+def test_the_changelog_is_release_notes() -> None:
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## \[([^]]+)\]", text, flags=re.M)
+    assert headings[:2] == ["Unreleased", ne.__version__]

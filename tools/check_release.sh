@@ -62,7 +62,12 @@ say "the wheel in a fresh venv, run outside the checkout"
     "$WORK/user/bin/python" -c 'import normalize_engine as ne, sys; assert "site-packages" in ne.__file__, ne.__file__; print("import:", ne.__file__, ne.LATEST); assert "requests" not in sys.modules'
     "$WORK/user/bin/normalize-engine" demo >"$WORK/demo.txt"
     cat "$WORK/demo.txt"
-    if awk 'length($0) > 80 {bad = 1} END {exit !bad}' "$WORK/demo.txt"; then fail "demo lines over 80 columns"; fi
+    "$WORK/user/bin/python" - "$WORK/demo.txt" <<'EOF' || fail "the demo does not fit one screen of 80 columns"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+too_wide = [line for line in lines if len(line) > 80]
+sys.exit(f"{len(lines)} lines, {len(too_wide)} wider than 80" if too_wide or len(lines) > 24 else 0)
+EOF
     "$WORK/user/bin/python" -m normalize_engine changes --since 1.54 >/dev/null
 )
 
