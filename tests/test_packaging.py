@@ -79,3 +79,33 @@ def test_the_changelog_is_release_notes() -> None:
     text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## \[([^]]+)\]", text, flags=re.M)
     assert headings[:2] == ["Unreleased", ne.__version__]
+
+
+def _clean(tmp_path: Path, cache: str, root: str) -> subprocess.CompletedProcess[str]:
+    """``tools/daemons.sh clean`` with its ``stop`` replaced: no daemon of this machine is touched."""
+    script = (REPO / "tools" / "daemons.sh").read_text(encoding="utf-8").replace('\nmain "$@"\n', "\n")
+    copy = tmp_path / "daemons.sh"
+    copy.write_text(script + '\ncmd_stop() { say "(stop)"; }\ncmd_clean\n', encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "NE_DAEMON_CACHE": cache, "NE_DAEMON_ROOT": root}
+    return subprocess.run(["bash", str(copy)], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_daemons_clean_removes_the_cache_and_the_state(tmp_path: Path) -> None:
+    cache, root = tmp_path / "cache", tmp_path / "root"
+    (cache / "sid" / "usr" / "sbin").mkdir(parents=True)
+    (cache / "sid" / "usr" / "sbin" / "dockerd").write_bytes(b"x" * 1000)
+    (root / "sid").mkdir(parents=True)
+    (root / "daemons.json").write_text("[]")
+    proc = _clean(tmp_path, str(cache), str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert not cache.exists() and not root.exists()
+    assert "(stop)" in proc.stderr and f"removing {cache}" in proc.stderr
+    again = _clean(tmp_path, str(cache), str(root))  # nothing left: still fine
+    assert again.returncode == 0, again.stderr
+
+
+def test_daemons_clean_refuses_a_system_folder(tmp_path: Path) -> None:
+    proc = _clean(tmp_path, "/var/cache", str(tmp_path / "root"))
+    assert proc.returncode == 1
+    assert "refusing to remove '/var/cache'" in proc.stderr
+    assert Path("/var/cache").is_dir()
