@@ -23,7 +23,6 @@ from types import MappingProxyType, ModuleType
 
 from packaging.version import Version
 
-from . import schemas as _schemas_pkg
 from ._endpoints import BY_NAME
 from ._errors import RegistryError
 from .changes import Change
@@ -132,8 +131,10 @@ class Registry:
         return f"<Registry {self.engine} {self.versions[0]}..{self.versions[-1]}>"
 
 
-#: Docker Engine's registry: the content of ``normalize_engine.schemas``.
-DOCKER = Registry(_schemas_pkg, "docker")
+#: Docker Engine's registry: the content of ``normalize_engine.schemas``. Found by name: in a checkout the
+#: package is the top-level schemas/ (pyproject's package-dir), which type checkers reading the source
+#: tree cannot map to normalize_engine.schemas.
+DOCKER = Registry(importlib.import_module(f"{__package__}.schemas"), "docker")
 #: Every engine's registry, by the name ``engine=`` takes.
 ENGINES: Mapping[str, Registry] = MappingProxyType({"docker": DOCKER})
 #: The name this module had for Docker's registry when it was the only one.
