@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.changes.moby import container_state
 from normalize_engine.changes import (
     MISSING,
     Added,
@@ -18,6 +17,7 @@ from normalize_engine.changes import (
     edit,
     own,
 )
+from normalize_engine.changes.moby import container_state
 
 
 class ContainerStateStatus(Change):
@@ -157,7 +157,7 @@ class StatsNetworks(Change):
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "network" not in data and "id" in data:
             return data
-        out = dict(data)
+        out = own(data)
         if "network" in out:
             network = out.pop("network")
             out.setdefault("networks", {"eth0": network} if isinstance(network, dict) else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes import Added, Change, Each, Nested, Removed, Values
+from normalize_engine.changes import Added, Change, Each, Nested, Removed, Values, own
 
 
 class EventTypeActionActor(Change):
@@ -40,7 +40,7 @@ class ExecInspectContainerID(Change):
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "ContainerID" in data and "CanRemove" in data and "DetachKeys" in data:
             return data
-        out = dict(data)
+        out = own(data)
         container = out.pop("Container", None)
         if "ContainerID" not in out:
             cid = ""

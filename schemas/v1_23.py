@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes.moby import state_from_status_text
 from normalize_engine.changes import MISSING, Added, Change, Derived, Each, Nested, Removed
+from normalize_engine.changes.moby import state_from_status_text
 
 
 class InfoInitPath(Change):

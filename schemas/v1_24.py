@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes import Added, Change, Each, Nested
+from normalize_engine.changes import Added, Change, Each, Nested, own
 
 
 class InfoSecurityOptionsAdded(Change):
@@ -35,7 +35,7 @@ class VolumeListScope(Change):
 def _automated(data: dict[str, Any]) -> dict[str, Any]:
     if "is_trusted" not in data:
         return data
-    out = dict(data)
+    out = own(data)
     trusted = out.pop("is_trusted")
     out["is_automated"] = bool(out.get("is_automated") or trusted)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape
+from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape, edit, own
 
 
 def _security_option(entry: Any) -> Any:
@@ -144,11 +144,11 @@ class ImagePublishService(Change):
 def _networks_into_task_template(spec: Any) -> Any:
     if not isinstance(spec, dict) or "Networks" not in spec:
         return spec
-    out = dict(spec)
+    out = own(spec)
     networks = out.pop("Networks")
     template = out.get("TaskTemplate")
     if isinstance(template, dict) and not template.get("Networks") and networks:
-        out["TaskTemplate"] = {**template, "Networks": networks}
+        edit(out, "TaskTemplate")["Networks"] = networks
     return out
 
 
@@ -163,8 +163,9 @@ class ServiceSpecNetworks(Change):
         previous = _networks_into_task_template(data.get("PreviousSpec"))
         if spec is data.get("Spec") and previous is data.get("PreviousSpec"):
             return data
-        out = {**data, "Spec": spec}
-        if "PreviousSpec" in data:
+        out = own(data)
+        out["Spec"] = spec
+        if "PreviousSpec" in out:
             out["PreviousSpec"] = previous
         return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes import Change
+from normalize_engine.changes import Change, own
 
 _DETAILS = (
     "ApiVersion",
@@ -38,6 +38,7 @@ class VersionComponents(Change):
         if "Experimental" in details:
             details["Experimental"] = str(bool(details["Experimental"])).lower()
         engine = {"Name": "Engine", "Version": data.get("Version", ""), "Details": details}
-        out = {**data, "Components": [engine]}
+        out = own(data)
+        out["Components"] = [engine]
         out.setdefault("Platform", {"Name": ""})
         return out

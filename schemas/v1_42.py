@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes import Added, Change, Each, Nested, OmittedWhen, Removed, Shape
+from normalize_engine.changes import Added, Change, Each, Nested, OmittedWhen, Removed, Shape, own
 
 
 class InfoLegacyCluster(Change):
@@ -26,7 +26,7 @@ class _BuildCacheParents(Shape):
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "Parent" not in data:
             return data
-        out = dict(data)
+        out = own(data)
         parent = out.pop("Parent")
         if parent and PARENTS not in out and "Parents" not in out:
             out[PARENTS] = [parent]

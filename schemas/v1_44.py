@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
 from normalize_engine.changes import (
     Added,
     Change,
@@ -19,6 +18,7 @@ from normalize_engine.changes import (
     is_user_defined_network,
     own,
 )
+from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
 
 
 class _WithoutVirtualSize(Shape):
@@ -30,7 +30,8 @@ class _WithoutVirtualSize(Shape):
         virtual = data.get("VirtualSize")
         if type(virtual) is int and data.get("Size") != virtual:
             # Before Docker 1.10 `Size` was the top layer only; the image's total is this.
-            return {**data, "Size": virtual}
+            data = own(data)
+            data["Size"] = virtual
         return data
 
 

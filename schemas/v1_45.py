@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.changes.moby import short_id
 from normalize_engine.changes import (
     Added,
     Change,
@@ -16,6 +15,7 @@ from normalize_engine.changes import (
     only_builtin_networks,
     own,
 )
+from normalize_engine.changes.moby import short_id
 
 
 class ImageContainerConfig(Change):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from normalize_engine.changes.moby import health_from_status_text
 from normalize_engine.changes import (
     MISSING,
     Added,
@@ -22,6 +21,7 @@ from normalize_engine.changes import (
     current_request,
     own,
 )
+from normalize_engine.changes.moby import health_from_status_text
 
 # Names of containerd snapshotters that no graph driver ever had (moby's graph drivers were aufs, btrfs,
 # devicemapper, fuse-overlayfs, overlay, overlay2, vfs, zfs, windowsfilter). `overlayfs`, `native` and
@@ -98,7 +98,7 @@ class ImageGraphDriverSnapshotter(Change):
         containerd_store = data.get("Descriptor") is not None  # only the containerd store sets it
         if _snapshotter_name(data.get("GraphDriver"), containerd_store) is None:
             return data
-        out = dict(data)
+        out = own(data)
         del out["GraphDriver"]
         return out
 
@@ -357,7 +357,7 @@ class DiskUsageSummaries(Change):
             return data  # already the new shape
         query = parse_qs(current_request().query, keep_blank_values=True)
         asked = set(query["type"]) if "type" in query else None  # daemons before 1.42 ignored `type`
-        out = dict(data)
+        out = own(data)  # data itself when the library owns it: what the loop reads stays as it was
         for key, usage_key, kind, summarise in _DISK_USAGE:
             if asked is not None and kind not in asked:
                 out.pop(key, None)  # below 1.52 an unrequested type was `null` (or computed anyway)

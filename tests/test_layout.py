@@ -134,3 +134,28 @@ def test_content_imports_only_the_public_dsl() -> None:
                 if not (node.module == "normalize_engine.changes" or node.module.startswith("normalize_engine.changes.")):
                     wrong.append(f"schemas/{path.name}:{node.lineno}: from {node.module}")
     assert not wrong, wrong
+
+
+def test_content_hooks_take_what_they_change_through_own_and_edit() -> None:
+    """One hook idiom (normalize_engine.changes.hooks): ``own(data)``/``edit(obj, key)``, not a copy of
+    their own (``dict(data)``, ``{**data, "Key": value}``), which would copy again what the library owns."""
+    content = PACKAGE.parent / "schemas"
+    copies = []
+    for path in sorted(content.glob("v1_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "dict"
+                and len(node.args) == 1
+                and isinstance(node.args[0], ast.Name)
+            ) or (
+                # {**data, "Key": value}: a copy, then changes (a new object with keys in an order of its
+                # own, {"Type": ..., **data}, is not a copy)
+                isinstance(node, ast.Dict)
+                and len(node.keys) > 1
+                and node.keys[0] is None
+                and all(key is not None for key in node.keys[1:])
+            ):
+                copies.append(f"schemas/{path.name}:{node.lineno}: write own(...) or edit(...)")
+    assert not copies, copies
