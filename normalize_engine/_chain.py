@@ -1,4 +1,5 @@
-"""Compatibility: the compiler is :mod:`normalize_engine._compiler`, chain lookup :mod:`normalize_engine._chains`.
+"""Compatibility: the compiler is :mod:`normalize_engine._compiler`, chain lookup
+:mod:`normalize_engine._chains`.
 
 The functions here read Docker's registry, as they did when there was one.
 """

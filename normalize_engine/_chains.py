@@ -41,7 +41,9 @@ def runner(
     return fuse_many(changes) if changes else None
 
 
-def reference(registry: Registry, endpoint: str, source: Version | None, target: Version, document: Any) -> Any:
+def reference(
+    registry: Registry, endpoint: str, source: Version | None, target: Version, document: Any
+) -> Any:
     """The same chain run through marshmallow's ``Schema.load``, one version after the other: the
     reference semantics, which the test suite checks :func:`chain` against."""
     return run_reference(registry.changes_between(endpoint, source, target), document)

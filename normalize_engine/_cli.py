@@ -473,7 +473,9 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     plan = make_plan(args.method, args.path, version=args.version, target=args.target)
     if plan.endpoint is None or plan.kind in (Kind.RAW, Kind.UNKNOWN):
-        raise CliError(f"{plan.method} {plan.path}: no JSON endpoint answers this request; nothing to explain")
+        raise CliError(
+            f"{plan.method} {plan.path}: no JSON endpoint answers this request; nothing to explain"
+        )
     stream = _open_input(args.file)
     try:
         text = stream.read()
@@ -488,7 +490,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         found = explain(document, args.path, method=args.method, version=args.version, target=args.target)
         what = found.plan.endpoint.description or found.plan.endpoint.name  # type: ignore[union-attr]
         source = found.plan.source or "unknown"
-        head = f"{found.plan.method} {found.plan.path}: {what}, API {source} -> {found.plan.target}"
+        given = found.plan.given or found.plan.path
+        head = f"{found.plan.method} {given}: {what}, API {source} -> {found.plan.target}"
         if len(documents) > 1:
             head += f", document {number} of {len(documents)}"
         count = len(found.effects)

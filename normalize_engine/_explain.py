@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
 
 from ._context import OWNED, REQUEST
 from ._decoding import JSON
@@ -79,7 +78,8 @@ def explain(
                     current = [None if item is None else step(item) for item in current]
                 else:
                     current = step(current)
-                effects.append(ChangeEffect(change.version, change.__name__, _summary(change.__doc__), before, current))
+                summary = _summary(change.__doc__)
+                effects.append(ChangeEffect(change.version, change.__name__, summary, before, current))
         finally:
             OWNED.reset(ownership)
             REQUEST.reset(token)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
 from packaging.version import Version
 
 from . import _chains
 from ._compiler import Step
 from ._context import OWNED, REQUEST, Request
-from ._endpoints import Endpoint, Kind, route
 from ._decoding import JSON
+from ._endpoints import Endpoint, Kind, route
 from ._errors import InvalidBodyError, ShapeError, UnknownVersionError
 from ._registry import DOCKER, Registry
 from ._versions import parse_version, split_path
@@ -101,8 +102,9 @@ def make_plan(
     target: str | Version | None = None,
     registry: Registry = DOCKER,
 ) -> Plan:
-    """Route a request and choose its chain in ``registry`` (the engine's; default Docker's). The source version is the path's ``/vX.Y`` prefix, else
-    ``version``, else unknown (every step applies; steps look at the shape they are given).
+    """Route a request and choose its chain in ``registry`` (the engine's; default Docker's). The source
+    version is the path's ``/vX.Y`` prefix, else ``version``, else unknown (every step applies; steps look
+    at the shape they are given).
 
     Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
     container again, polling a list) costs one dictionary look-up.

@@ -16,8 +16,8 @@ import importlib
 import inspect
 import itertools
 import pkgutil
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType, ModuleType
 
@@ -125,7 +125,6 @@ class Registry:
             for version, change in self.by_endpoint.get(endpoint, ())
             if (source is None or version > source) and version <= target
         )
-
 
     def __repr__(self) -> str:
         return f"<Registry {self.engine} {self.versions[0]}..{self.versions[-1]}>"

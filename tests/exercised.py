@@ -3,8 +3,9 @@
 
 No recorded daemon answers at those versions, so nothing but their own tests shows that they work; a change
 added without one would go unnoticed. While the suite runs, every document a plan normalises from such a
-version, or from the newest recorded one, is kept (a copy, and only of those, so the cost is small); the guard then runs the recent changes one by one on each and
-counts a change as exercised when it changed one.
+version, or from the newest recorded one, is kept (a copy, and only of those, so the cost is small); the
+guard then runs the recent changes one by one on each and counts a change as exercised when it changed
+one.
 """
 
 from __future__ import annotations

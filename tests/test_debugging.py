@@ -53,7 +53,9 @@ def test_a_traceback_from_a_failing_hook_shows_the_generated_line_and_its_change
     with pytest.raises(ZeroDivisionError) as caught:
         chain({"Legacy": 1, "Used": 1, "Total": 0})
     text = "".join(traceback.format_exception(caught.value))
-    frame = next(f for f in traceback.extract_tb(caught.value.__traceback__) if f.filename.startswith("<normalize"))
+    frame = next(
+        f for f in traceback.extract_tb(caught.value.__traceback__) if f.filename.startswith("<normalize")
+    )
     assert frame.line == "n = BrokenHook_migrate(obj)" and frame.line in text
     above = linecache.getline(frame.filename, frame.lineno - 1).strip()
     assert above == "# 1.56 BrokenHook: migrate()"
@@ -79,20 +81,24 @@ def test_explain_prints_change_by_change(tmp_path: Path, capsys: pytest.CaptureF
     body.write_text(json.dumps(OLD_INSPECT))
     assert _cli.main(["explain", str(body), "--path", "/v1.24/containers/x/json", "--source"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("GET /containers/x/json: container inspect, API 1.24 -> " + ne.LATEST)
+    assert out.startswith("GET /v1.24/containers/x/json: container inspect, API 1.24 -> " + ne.LATEST)
     assert re.search(r"^\* 1\.42 ContainerKernelMemory: .*\n +- HostConfig\.KernelMemory$", out, re.M)
-    assert re.search(r"^\* 1\.52 ContainerNetworkSettingsDefaultNetwork: .*\n +- NetworkSettings\.IPAddress$", out, re.M)
+    assert re.search(
+        r"^\* 1\.52 ContainerNetworkSettingsDefaultNetwork: .*\n +- NetworkSettings\.IPAddress$", out, re.M
+    )
     assert "  1.25 ContainerMountType: " in out  # it changed nothing here
     assert "disagree" not in out
     assert "# 1.44 ContainerDNSNames" in out  # the generated source, with its comments
 
 
-def test_explain_of_a_stream_goes_document_by_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_of_a_stream_goes_document_by_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     events = tmp_path / "events.jsonl"
     events.write_text('{"status":"start","id":"abc","from":"busybox","time":1}\n' * 2)
     assert _cli.main(["explain", str(events), "--path", "/v1.21/events"]) == 0
     out = capsys.readouterr().out
-    assert "document 1 of 2" in out and "document 2 of 2" in out and "+ Action = \"start\"" in out
+    assert "document 1 of 2" in out and "document 2 of 2" in out and '+ Action = "start"' in out
 
 
 def test_explain_refuses_raw_endpoints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,7 +73,7 @@ def test_no_import_cycle() -> None:
             if node.startswith(dep + "."):
                 continue  # a submodule importing its own package's __init__ (already loading)
             if state.get(dep) == 1:
-                cycle = stack[stack.index(dep) :] + [dep] if dep in stack else [node, dep]
+                cycle = [*stack[stack.index(dep) :], dep] if dep in stack else [node, dep]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if dep not in state:
                 visit(dep, [*stack, dep])
@@ -130,9 +130,10 @@ def test_content_imports_only_the_public_dsl() -> None:
     wrong = []
     for path in sorted(content.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("normalize_engine"):
-                if not (node.module == "normalize_engine.changes" or node.module.startswith("normalize_engine.changes.")):
-                    wrong.append(f"schemas/{path.name}:{node.lineno}: from {node.module}")
+            module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            public = module == "normalize_engine.changes" or module.startswith("normalize_engine.changes.")
+            if module.startswith("normalize_engine") and not public:
+                wrong.append(f"schemas/{path.name}:{node.lineno}: from {module}")
     assert not wrong, wrong
 
 

@@ -54,13 +54,15 @@ def test_a_stream_and_an_idle_answer() -> None:
     latest = Version(ne.LATEST)
     stream = core.decide("GET", "/v1.24/events", 200, {}, upgrade=False, target=latest, strict=True)
     assert stream.action is core.Action.STREAM and stream.plan is not None
-    idle = core.decide("GET", f"/v{ne.LATEST}/images/json", 200, {}, upgrade=False, target=latest, strict=True)
+    idle = core.decide(
+        "GET", f"/v{ne.LATEST}/images/json", 200, {}, upgrade=False, target=latest, strict=True
+    )
     assert idle.action is core.Action.PASS
 
 
 def test_the_core_imports_no_http_library() -> None:
     code = (
-        "import sys, normalize_engine, normalize_engine.transports.core, normalize_engine.transports.streams\n"
+        "import sys, normalize_engine.transports.core, normalize_engine.transports.streams\n"
         "assert not {'requests', 'urllib3', 'docker'} & set(sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -28,7 +28,15 @@ def test_disk_usage_lists_containers_without_empty_ipam_addresses() -> None:
 
 
 def test_services_leave_out_empty_virtual_ip_addresses() -> None:
-    old = {"ID": "s1", "Endpoint": {"VirtualIPs": [{"NetworkID": "n1", "Addr": ""}, {"NetworkID": "n2", "Addr": "10.0.0.2/24"}]}}
-    new = {"ID": "s1", "Endpoint": {"VirtualIPs": [{"NetworkID": "n1"}, {"NetworkID": "n2", "Addr": "10.0.0.2/24"}]}}
+    old = {
+        "ID": "s1",
+        "Endpoint": {
+            "VirtualIPs": [{"NetworkID": "n1", "Addr": ""}, {"NetworkID": "n2", "Addr": "10.0.0.2/24"}]
+        },
+    }
+    new = {
+        "ID": "s1",
+        "Endpoint": {"VirtualIPs": [{"NetworkID": "n1"}, {"NetworkID": "n2", "Addr": "10.0.0.2/24"}]},
+    }
     assert ne.normalize(old, "/v1.52/services/s1") == new
     assert ne.normalize([old], "/v1.52/services") == [new]

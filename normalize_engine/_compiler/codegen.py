@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import itertools
-import re
 from typing import Any
 
 from ..changes import (
-    MISSING,
     Added,
     Convert,
     Derived,
@@ -18,9 +15,7 @@ from ..changes import (
     Removed,
     Replaced,
     Shape,
-    Values,
 )
-from .._errors import ShapeError
 from .literals import default as _default
 from .literals import empty_test as _empty_test
 from .literals import match as _match
@@ -215,7 +210,8 @@ def _emit_value_run(w: Writer, k: str, ops: list[Any], var: str, owned: str, dep
             elif type(op) is Replaced:
                 w.add(ind, f"if {_match(w, op.old, x)}:\n    {x} = {_default(w, op.new)}")
             else:  # Convert
-                w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, f'convert_{_ident(k)}')}({x})")
+                convert = w.const(op.convert, f"convert_{_ident(k)}")
+                w.add(ind, f"if {x} is not MISSING:\n    {x} = {convert}({x})")
     w.add(
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",

@@ -27,7 +27,8 @@ say (:mod:`normalize_engine._chains` looks them up in an engine's registry). Mod
 changes through marshmallow's ``load``).
 
 The generated code keeps the semantics of running the changes' compiled forms one after the other, which
-the test suite checks against marshmallow's ``Schema.load`` (:func:`~normalize_engine._compiler.reference.run_reference`) on every recorded answer.
+the test suite checks against marshmallow's ``Schema.load``
+(:func:`~normalize_engine._compiler.reference.run_reference`) on every recorded answer.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .._errors import ShapeError
 from ..changes import MISSING, Each, Nested, Shape, Values
 from ..changes.fields import _ChangeField
 from ..changes.hooks import _owned
-from .._errors import ShapeError
 from .planning import Step
 
 __all__ = ["Writer", "ident"]

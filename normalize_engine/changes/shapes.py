@@ -1,4 +1,5 @@
-"""Shapes and changes: the marshmallow schemas a change is declared as (see :mod:`normalize_engine.changes`)."""
+"""Shapes and changes: the marshmallow schemas a change is declared as, and the fields that descend into
+objects (see :mod:`normalize_engine.changes`)."""
 
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ class Shape(Schema):
     def declared(cls) -> list[tuple[str, _ChangeField]]:
         """The declared change fields, as ``(key, field)`` in declaration order.
 
-        :raises DeclarationError: a field is not one of this module's, or two ``Derived`` fields could see each
-            other's key (see the module's docstring).
+        :raises DeclarationError: a field is not one of this module's, or two ``Derived`` fields could see
+            each other's key (see the module's docstring).
         """
         out = []
         for name, fld in cls._declared_fields.items():

@@ -11,7 +11,8 @@ about an answer and puts back what it gets. The path of a response is transport 
    ``3xx``, raw endpoints (logs, attach, exec start, archives, ``/_ping``), unknown endpoints, the Docker
    raw and multiplexed stream types and answers with nothing to change are passed through.
 2. The transport reads the body (or not), and calls :func:`rewrite_error`, :func:`normalise_json` with an
-   encoder from :func:`encoder`, or feeds a :class:`~normalize_engine.transports.streams.StreamConverter` with the stream's bytes.
+   encoder from :func:`encoder`, or feeds a :class:`~normalize_engine.transports.streams.StreamConverter`
+   with the stream's bytes.
 3. Failing open is one policy, :func:`failed`: a normaliser must never be the reason a client breaks, so a
    failure gives the caller the answer as the daemon sent it and a
    :class:`~normalize_engine.NormalizeWarning`; with ``strict`` the error is raised instead.
@@ -30,9 +31,9 @@ from typing import Any, Literal
 
 from packaging.version import Version
 
+from .._decoding import decode, error_body
 from .._endpoints import Kind, route
 from .._errors import NormalizeError, newer_than_target, warn
-from .._decoding import decode, error_body
 from .._plan import Plan, make_plan
 from .._versions import split_path
 

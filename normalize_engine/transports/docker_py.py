@@ -1,4 +1,5 @@
-"""The docker-py layer: :class:`NormalizingAdapter` in front of the adapters of a session or a docker-py client.
+"""The docker-py layer: :class:`NormalizingAdapter` in front of the adapters of a session or a docker-py
+client.
 
 docker-py is never imported: a client is recognised by what it is made of (``APIClient`` is a
 ``requests.Session``; ``DockerClient`` holds one as ``.api``).

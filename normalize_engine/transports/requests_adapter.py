@@ -251,7 +251,8 @@ class NormalizingAdapter(BaseAdapter):
             return response
         body = rewrite_error(content, plan, self.strict)
         if body is not None:
-            logger.debug("%s %s: error body wrapped (status %s)", plan.method, plan.path, response.status_code)
+            status = response.status_code
+            logger.debug("%s %s: error body wrapped (status %s)", plan.method, plan.path, status)
             self._replace(response, body)
         return response
 
