@@ -6,6 +6,7 @@
     streams.py           StreamConverter: a JSON stream converted document by document as bytes arrive
     urllib3_raw.py       StreamingRaw: a stand-in for a requests/urllib3 ``response.raw`` of a JSON stream
     requests_adapter.py  NormalizingAdapter: the requests transport adapter
+    requests_response.py the response it hands back (json() without decoding twice, bodies written late)
     docker_py.py         mount() and wrap(): the adapter in front of a session or a docker-py client
 
 A new transport (httpx, aiohttp) is one module beside ``requests_adapter.py``: it asks

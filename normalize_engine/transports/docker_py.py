@@ -16,7 +16,8 @@ from requests.adapters import BaseAdapter
 
 from .._errors import UnsupportedClientError
 from .._plan import resolve_target
-from .requests_adapter import _DEFER, NormalizingAdapter
+from .requests_adapter import NormalizingAdapter
+from .requests_response import _DEFER
 
 __all__ = ["UnsupportedClientError", "mount", "wrap"]
 
