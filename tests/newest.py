@@ -3,8 +3,8 @@
 ``tests/test_recent_versions.py`` writes out by hand what a 1.55 daemon sends (:data:`WRITTEN_FOR`). A
 later version's test module, ``tests/test_v1_<minor>.py``, adds what its version changes as ``DELTAS``, a
 ``{endpoint name: delta}`` map, each delta turning an answer of the version before (as its endpoint answers:
-the whole array for list endpoints) into the version's own; :func:`newest` applies them in order, up to
-``ne.LATEST``. Adding API 1.56 then needs no edit of the older tests.
+the whole array for list endpoints, one document for streams) into the version's own; :func:`newest`
+applies them in order, up to ``ne.LATEST``. Adding API 1.56 then needs no edit of the older tests.
 """
 
 from __future__ import annotations
