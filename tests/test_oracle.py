@@ -65,7 +65,9 @@ def test_every_generation_is_recorded() -> None:
     majors = {d.info["Version"].split(".")[0] for d in daemons}
     assert {"20", "26", "28", "29"} <= majors, f"recorded daemons: {[d.name for d in daemons]}"
     newest = max(daemons, key=lambda d: Version(d.api_version))
-    assert newest.api_version == ne.LATEST, "the newest recorded daemon speaks the library's newest version"
+    # The newest recorded daemon speaks the library's newest version, or an older one while no daemon of a
+    # newer version is recorded (tests/test_exercised.py then requires a test of each newer change).
+    assert Version(newest.api_version) <= Version(ne.LATEST), "a recorded daemon speaks an unknown version"
 
 
 def test_every_known_fault_is_in_the_recordings() -> None:
