@@ -333,6 +333,12 @@ def render_document(registry: _Registry | None = None) -> str:
         "",
         "In *Fields*, `a.b` is a nested key, `a[]` every item of an array and `a.*` every value of a map.",
         "",
+        "Every change is checked against the recorded answers of four real daemons, each at every API "
+        "version it serves: Docker 20.10 (API 1.18 to 1.41), 26.1 (1.24 to 1.45), 28.5 (1.24 to 1.51) and "
+        "29.7 (1.24 to 1.55, the newest version and the authority for it). Where daemons of two releases "
+        "send different forms at the same API version, the change says which send which, and the newest "
+        "decides.",
+        "",
     ]
     if quiet:
         intro += [f"Versions without response changes: {', '.join(quiet)}.", ""]

@@ -99,14 +99,14 @@ class ContainerAliases(Change):
 
 
 class _RegistryConfig(Shape):
-    Mirrors = Replaced([], None)
     AllowNondistributableArtifactsCIDRs = Replaced([], None)
     AllowNondistributableArtifactsHostnames = Replaced([], None)
 
 
 class InfoRegistryConfigNulls(Change):
-    """`/info` `RegistryConfig` sends empty `Mirrors` and `AllowNondistributableArtifacts*` lists as
-    `null`."""
+    """`/info` `RegistryConfig` sends empty `AllowNondistributableArtifacts*` lists as `null` (Docker 20.10
+    sent `[]`; 26.1, 28.5 and 29.7 send `null` at every version that still has them). `Mirrors` went the
+    same way and came back: see `InfoRegistryMirrorsList` (API 1.52)."""
 
     endpoint = "system.info"
     versioned = False

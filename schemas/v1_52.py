@@ -17,6 +17,7 @@ from normalize_engine.schema import (
     Nested,
     OmittedWhen,
     Removed,
+    Replaced,
     Shape,
     current_request,
     own,
@@ -213,7 +214,9 @@ class ContainerStorage(Change):
 
 class EventLegacyFields(Change):
     """Events no longer carry the legacy `status`, `id` and `from`: read `Action`, `Actor.ID` and
-    `Actor.Attributes.image`."""
+    `Actor.Attributes.image`. (Docker 29.x adds them back below 1.52 by re-encoding container and image
+    events through a generic map, `compat.Wrap` in daemon/internal/compat/compat.go: their keys come
+    sorted and their `timeNano` rounded to float64 precision, digits no normaliser can restore.)"""
 
     endpoint = "system.events"
     status = Removed()
@@ -417,15 +420,41 @@ class NetworkListWithoutContainers(Change):
     Containers = Removed()
 
 
+def _network_status(data: dict[str, Any]) -> Any:
+    """A network's `Status` where it can be known without the daemon's allocator: the `host` and `null`
+    drivers assign no addresses, so their `Status.IPAM` has no subnets (`Network.IPAMStatus` returns early
+    for `hasSpecialDriver()`, daemon/libnetwork/network.go; `Subnets` is omitted when empty)."""
+    if data.get("Driver") in ("host", "null"):
+        return {"IPAM": {}}
+    return MISSING
+
+
 class NetworkStatus(Change):
     """Network inspect adds `Status.IPAM.Subnets`, how many addresses of each subnet are in use and how many
-    are still free for dynamic allocation."""
+    are still free for dynamic allocation. The `host` and `null` networks get `{"IPAM": {}}`, as Docker
+    29.7 sends for them: they have no subnets to count."""
 
     endpoint = "networks.inspect"
     underivable = {"Status": "an older answer does not count the addresses allocated in a subnet"}
+    Status = Derived(_network_status, reads=("Driver",))
 
 
 # ------------------------------------------------------------------------------------------------ system
+
+
+class _RegistryMirrors(Shape):
+    Mirrors = Replaced(None, [])
+
+
+class InfoRegistryMirrorsList(Change):
+    """`/info` `RegistryConfig.Mirrors` is `[]` when no mirror is configured. Docker 26.1 and 28.5 send
+    `null` at every API version; Docker 20.10 and 29.7 send `[]` at every API version (29.7, the newest
+    daemon, decides). It sits at 1.52 (Docker 29.0), the newest version that can have made it, so that
+    every older answer gets it."""
+
+    endpoint = "system.info"
+    versioned = False
+    RegistryConfig = Nested(_RegistryMirrors)
 
 
 class InfoKernelMemoryTCP(Change):

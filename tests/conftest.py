@@ -15,12 +15,22 @@ from tests.recorded import Daemon, load_recorded
 DAEMON_ROOT = Path(os.environ.get("NE_DAEMON_ROOT", "/tmp/ne-daemons"))
 
 
-def live_daemons() -> list[dict[str, Any]]:
-    """The daemons tools/daemons.sh started (``daemons.json``), or [] when none run."""
+def _started() -> list[dict[str, Any]]:
     index = DAEMON_ROOT / "daemons.json"
     if not index.exists():
         return []
     return list(json.loads(index.read_text()))
+
+
+def live_daemons() -> list[dict[str, Any]]:
+    """The daemons tools/daemons.sh started (``daemons.json``), or [] when none run; without the ones kept
+    at their default floor (``floor_daemons()``), which refuse old clients."""
+    return [d for d in _started() if d.get("role", "main") == "main"]
+
+
+def floor_daemons() -> list[dict[str, Any]]:
+    """Live daemons kept at their own default floor (Docker 29.7 refusing API < 1.40), or []."""
+    return [d for d in _started() if d.get("role") == "floor"]
 
 
 @pytest.fixture(scope="session")

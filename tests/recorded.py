@@ -15,6 +15,7 @@ from typing import Any
 from packaging.version import Version
 
 RECORDED = Path(__file__).parent / "fixtures" / "recorded"
+FAULTS = RECORDED / "faults.json"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     text: str
+    error: str | None = None  # the transport broke off while recording (see faults.json)
 
     def json(self) -> Any:
         return json.loads(self.text)
@@ -90,7 +92,13 @@ def load_recorded() -> list[Daemon]:
                 path=e["path"],
                 stream=bool(e.get("stream")),
                 answers=tuple(
-                    Answer(a["version"], int(a["status"]), dict(a.get("headers") or {}), bodies[a["body"]])
+                    Answer(
+                        a["version"],
+                        int(a["status"]),
+                        dict(a.get("headers") or {}),
+                        bodies[a["body"]],
+                        a.get("error"),
+                    )
                     for a in e["answers"]
                 ),
             )
@@ -98,3 +106,34 @@ def load_recorded() -> list[Daemon]:
         )
         daemons.append(Daemon(path.stem, raw["daemon"], raw.get("state", {}), exchanges))
     return daemons
+
+
+@dataclass(frozen=True)
+class Fault:
+    """An answer a daemon broke off while it was recorded, reviewed: ``faults.json``."""
+
+    daemon: str
+    key: str
+    below: str
+    reason: str
+
+    def covers(self, daemon: str, key: str, version: str | None) -> bool:
+        return (
+            daemon == self.daemon
+            and key == self.key
+            and version is not None
+            and Version(version) < Version(self.below)
+        )
+
+
+@cache
+def known_faults() -> tuple[Fault, ...]:
+    raw = json.loads(FAULTS.read_text())
+    return tuple(Fault(f["daemon"], f["key"], f["below"], f["reason"]) for f in raw["faults"])
+
+
+def known_fault(daemon: str, key: str, version: str | None) -> Fault | None:
+    for fault in known_faults():
+        if fault.covers(daemon, key, version):
+            return fault
+    return None

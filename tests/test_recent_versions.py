@@ -1,16 +1,21 @@
-"""The response changes of API 1.52 to 1.55 (Docker 29.x), which no recorded daemon produces.
+"""The response changes of API 1.52 to 1.55 (Docker 29.x), test by test, on recorded real answers.
 
-The newest recorded daemon is Docker 28.5 (API 1.51). Each test takes one of its real 1.51 answers, writes out
-by hand what a daemon of the newer version would send for the same state (a small explicit transformation
-that follows the moby source named in the test's docstring; moby paths are at tag docker-v29.7.2, the
-newest 1.55 release, unless a tag is named), and requires that normalising the 1.51 answer gives exactly
-that, apart from the fields the schemas declare underivable. It also requires that normalising the
-hand-derived answer once more changes nothing (as a 1.51 answer, so that every 1.52+ step sees a shape it
-has already made), and that the input is not mutated.
+Docker 29.7 (API 1.55) is recorded (tests/fixtures/recorded/docker-29.7.2.json): the oracle checks that its
+own older answers normalise to its 1.55 answers, and the cross-daemon test that 20.10, 26.1 and 28.5
+normalised to 1.55 have the structure of its 1.55 answers. This module looks at each 1.52+ change on its
+own. Each test takes one of the 28.5 daemon's real 1.51 answers, writes out what a 1.55 daemon sends for the
+same state (a small explicit transformation that follows the moby source named in the test's docstring;
+moby paths are at tag docker-v29.7.2), and requires that normalising the 1.51 answer gives exactly that,
+apart from the fields the schemas declare underivable, that normalising it once more changes nothing, and
+that the input is not mutated. Where the 1.51 answer is one as recorded, the written-out 1.55 answer must
+also have the structure of the 29.7 daemon's recorded 1.55 answer to the same request (``check``): the
+transformation is checked against the real daemon, not only against our reading of its source.
 
 Where the recorded state does not exercise a change (no plugin installed, no containerd image store, no
-Docker 29.0 daemon), the 1.51 answer is first adjusted by hand to what the 28.5 daemon would send in such a
-state; the docstring says how.
+Docker 29.0 daemon, a kernel-memory limit), the 1.51 answer is first adjusted by hand to what the 28.5
+daemon would send in such a state, and the docstring says so: those answers are hand-derived only, since no
+recording covers them. The tests at the end check the changes found by comparing with 29.7 on its own
+recordings, exactly.
 """
 
 from __future__ import annotations
@@ -28,12 +33,18 @@ from normalize_engine._endpoints import route
 from normalize_engine._registry import REGISTRY
 from normalize_engine._versions import split_path
 from normalize_engine.schema import Change
+from tests.oracle import diff, prune, underivable_paths
 from tests.recorded import Daemon, load_recorded
+from tests.test_cross_daemon import reconcile, reviewed_differences, structure
 
-NEWEST = max(load_recorded(), key=lambda d: Version(d.api_version))
+NEWEST = next(d for d in load_recorded() if d.api_version == "1.51")  # the 28.5 daemon: the 1.51 answers
 OLDEST = min(load_recorded(), key=lambda d: Version(d.api_version))
+REFERENCE = max(load_recorded(), key=lambda d: Version(d.api_version))  # the 29.7 daemon, API 1.55
 
-pytestmark = pytest.mark.skipif(NEWEST.api_version != "1.51", reason="written for a 28.x daemon (API 1.51)")
+# Answers handed out by recorded(), by id, with a copy as recorded: check() compares a derivation from one of
+# these, if still as recorded (not adjusted to a state no recording covers), with the 29.7 daemon's recorded
+# answer to the same request.
+_AS_RECORDED: dict[int, tuple[str, Any, Any]] = {}
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -44,7 +55,28 @@ def recorded(key: str, version: str = "1.51", daemon: Daemon = NEWEST) -> tuple[
     exchange = daemon.exchange(key)
     answer = exchange.at(version)
     assert answer is not None and answer.status < 300, f"{daemon.name} {key} at {version}"
-    return answer.json(), exchange.url(version)
+    body = answer.json()
+    _AS_RECORDED[id(body)] = (key, body, answer.json())
+    return body, exchange.url(version)
+
+
+def has_the_reference_structure(key: str, url: str, derived: Any) -> None:
+    """``derived`` (a 1.55 answer written out from the 28.5 daemon's) has the structure of the 29.7
+    daemon's recorded 1.55 answer to the same request, apart from the reviewed daemon differences and the
+    fields the changes declare underivable (tests/test_cross_daemon.py)."""
+    theirs = REFERENCE.exchange(key).at(ne.LATEST)
+    assert theirs is not None and theirs.status < 300, f"{REFERENCE.name} {key}"
+    _, bare, _ = split_path(url)
+    endpoint = route("GET", bare)
+    assert endpoint is not None
+    excused = reviewed_differences(str(REFERENCE.info["Version"])) + underivable_paths(
+        endpoint.name, "1.51", ne.LATEST
+    )
+    if endpoint.many:
+        excused = tuple(f"*.{p}" for p in excused)
+    want = structure(prune(theirs.json(), excused))
+    differences = diff(want, reconcile(want, structure(prune(derived, excused))))
+    assert not differences, "\n".join(str(d) for d in differences[:15])
 
 
 def recorded_stream(key: str, version: str = "1.51") -> tuple[list[Any], str, str]:
@@ -74,7 +106,11 @@ def normalize_stream(documents: list[Any], url: str, method: str = "GET") -> lis
 
 
 def check(old: Any, url: str, derived: Any) -> Any:
-    """``old`` (a 1.51 answer) normalises to ``derived``, and ``derived`` is a fixed point."""
+    """``old`` (a 1.51 answer) normalises to ``derived``, and ``derived`` is a fixed point; where ``old`` is
+    a recorded answer as it was recorded, ``derived`` also has the 29.7 daemon's structure."""
+    recorded_as = _AS_RECORDED.get(id(old))
+    if recorded_as is not None and recorded_as[1] is old and old == recorded_as[2]:
+        has_the_reference_structure(recorded_as[0], url, derived)
     got = normalize(old, url)
     assert got == derived
     assert normalize(derived, url) == derived  # every 1.52+ step again, on the new shape
@@ -477,7 +513,10 @@ def test_info() -> None:
     omitempty, system_routes.go:121-124) and is declared underivable."""
     old, url = recorded("system.info")
     old.setdefault("KernelMemoryTCP", True)  # as on a cgroup v1 host (the recorded one is)
-    check(old, url, drop(old, "KernelMemoryTCP"))
+    derived = drop(old, "KernelMemoryTCP")
+    # no mirror configured: `[]`, as the 29.7 daemon sends (schemas/v1_52.py InfoRegistryMirrorsList)
+    derived["RegistryConfig"] = {**old["RegistryConfig"], "Mirrors": []}
+    check(old, url, derived)
     assert declared("system.info", "NRI")
 
 
@@ -544,13 +583,57 @@ def test_network_list(key: str) -> None:
     check(old, url, [drop(n, "Containers") for n in old])
 
 
-@pytest.mark.parametrize("name", ["bridge", "host", "net-a", "net-internal"])
+@pytest.mark.parametrize("name", ["bridge", "host", "none", "net-a", "net-internal"])
 def test_network_inspect(name: str) -> None:
     """A 1.55 inspect adds `Status` (IPAM allocation counts, network_routes.go `withStatus`), which the
-    old answer cannot give: declared underivable, so left out."""
+    old answer cannot give for a network with address pools: declared underivable, so left out. The `host`
+    and `null` drivers assign no addresses (`Network.IPAMStatus`, daemon/libnetwork/network.go, returns an
+    empty status for `hasSpecialDriver()`): their `Status` is `{"IPAM": {}}`."""
     old, url = recorded(f"networks.inspect.{name}")
-    check(old, url, copy.deepcopy(old))
+    derived = copy.deepcopy(old)
+    if old["Driver"] in ("host", "null"):
+        derived["Status"] = {"IPAM": {}}
+    check(old, url, derived)
     assert declared("networks.inspect", "Status")
+
+
+# ---------------------------------------------------------------- found by the recorded Docker 29.7 daemon
+
+
+def _recorded_exactly(daemon: Daemon, key: str, version: str) -> tuple[Any, str]:
+    exchange = daemon.exchange(key)
+    answer = exchange.at(version)
+    assert answer is not None and answer.status < 300
+    return answer.json(), exchange.url(version)
+
+
+@pytest.mark.parametrize("name", ["host", "none"])
+def test_network_status_of_drivers_without_addresses(name: str) -> None:
+    """Docker 29.7's own 1.51 answer for `host` and `none` normalises to its 1.55 answer exactly, `Status`
+    included (no field set aside); and every recorded daemon's answer gets the same `Status`."""
+    old, url = _recorded_exactly(REFERENCE, f"networks.inspect.{name}", "1.51")
+    new, _ = _recorded_exactly(REFERENCE, f"networks.inspect.{name}", ne.LATEST)
+    assert "Status" not in old and new["Status"] == {"IPAM": {}}
+    assert normalize(old, url) == new
+    for daemon in load_recorded():
+        exchange = daemon.exchange(f"networks.inspect.{name}")
+        for answer in exchange.versioned():
+            got = normalize(answer.json(), exchange.url(answer.version))
+            assert got["Status"] == {"IPAM": {}}, (daemon.name, answer.version)
+
+
+def test_registry_mirrors_are_an_empty_list() -> None:
+    """`RegistryConfig.Mirrors` with no mirror configured: Docker 29.7 sends `[]` at every version, as 20.10
+    did, where 26.1 and 28.5 send `null`. Every recorded `/info` of every daemon normalises to `[]`."""
+    forms = {}
+    for daemon in load_recorded():
+        exchange = daemon.exchange("system.info")
+        forms[daemon.name] = {json.dumps(a.json()["RegistryConfig"]["Mirrors"]) for a in exchange.versioned()}
+        for answer in exchange.versioned():
+            got = normalize(answer.json(), exchange.url(answer.version))
+            assert got["RegistryConfig"]["Mirrors"] == [], (daemon.name, answer.version)
+    assert forms[REFERENCE.name] == {"[]"}
+    assert forms[NEWEST.name] == {"null"}  # so the test above is not vacuous
 
 
 def test_network_empty_addresses_of_29_0() -> None:

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Real Docker daemons of three generations side by side, for recording fixtures and live tests.
+# Real Docker daemons of four generations side by side, for recording fixtures and live tests.
 #
-#   tools/daemons.sh install                 # docker.io (bookworm) + unpacked trixie/sid engines
+#   tools/daemons.sh install                 # docker.io (bookworm) + unpacked trixie/sid engines + 29.7
 #   tools/daemons.sh start [--allow-missing] [suite...]
 #   tools/daemons.sh stop [suite...]
 #   tools/daemons.sh status
 #
-# Suites: bookworm (20.10), trixie (26.1), sid (whatever sid carries).
+# Suites: bookworm (20.10), trixie (26.1), sid (whatever sid carries, 28.5 when written), docker29
+# (Docker 29.7.2 from ../shared/engines, its floor lowered to API 1.24 so that it answers every version the
+# others do) and docker29-floor (the same engine with its own default floor, 1.40: what a pinned old client
+# meets on a Docker 29 host). Both 29.7 suites run on sid's containerd and bookworm's runc.
 # Env: NE_DAEMON_CACHE (unpacked engines, default /var/cache/normalize-engine/daemons)
 #      NE_DAEMON_ROOT  (sockets, data, logs, daemons.json; default /tmp/ne-daemons)
+#      NE_SHARED       (the shared folder with engines/, default: ../shared beside the project)
 set -euo pipefail
 
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${NE_DAEMON_CACHE:-/var/cache/normalize-engine/daemons}"
 ROOT="${NE_DAEMON_ROOT:-/tmp/ne-daemons}"
-ALL_SUITES=(bookworm trixie sid)
+SHARED="${NE_SHARED:-$HERE/../shared}"
+ENGINE29="docker-29.7.2"
+ALL_SUITES=(bookworm trixie sid docker29 docker29-floor)
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 APT_UPDATED=0
 
@@ -27,10 +34,18 @@ suite_index() {
         bookworm) echo 1 ;;
         trixie) echo 2 ;;
         sid) echo 3 ;;
+        docker29) echo 4 ;;
+        docker29-floor) echo 5 ;;
         *) die "unknown suite: $1 (known: ${ALL_SUITES[*]})" ;;
     esac
 }
-bridge_name() { echo "ne-$1"; }
+bridge_name() {
+    # an interface name has at most 15 characters
+    case "$1" in
+        docker29-floor) echo "ne-d29-floor" ;;
+        *) echo "ne-$1" ;;
+    esac
+}
 bridge_cidr() { echo "10.20$(suite_index "$1").0.1/24"; }
 address_pool() { echo "base=10.21$(suite_index "$1").0.0/16,size=24"; }
 
@@ -38,9 +53,12 @@ engine_dir() {
     # prints the folder whose usr/bin, usr/sbin hold this suite's dockerd/containerd ("" for bookworm)
     case "$1" in
         bookworm) echo "" ;;
+        docker29 | docker29-floor) echo "$CACHE/docker29" ;;
         *) echo "$CACHE/$1" ;;
     esac
 }
+
+is_docker29() { case "$1" in docker29 | docker29-floor) return 0 ;; *) return 1 ;; esac; }
 
 apt_update_once() {
     if [ "$APT_UPDATED" = 0 ]; then
@@ -152,10 +170,46 @@ install_unpacked() {
     done
 }
 
+install_docker29() {
+    # Docker 29.7.2 is in no Debian suite: the shared folder carries a build of moby's source. Outside CI a
+    # missing shared folder skips these suites (with this message); under CI it is a failure.
+    local src="$SHARED/engines/$ENGINE29" dest="$CACHE/docker29"
+    if [ ! -r "$src/dockerd.xz" ] || [ ! -r "$src/SHA256SUMS" ]; then
+        if [ -n "${CI:-}" ]; then
+            die "docker29: no $src/dockerd.xz (the shared folder must be beside the project, or NE_SHARED set)"
+        fi
+        say "docker29: SKIPPED: no $src/dockerd.xz (the shared folder beside the project, or NE_SHARED);" \
+            "the docker29 and docker29-floor suites will not start"
+        return
+    fi
+    local want
+    want="$(awk '$2 == "dockerd" {print $1}' "$src/SHA256SUMS")"
+    [ -n "$want" ] || die "docker29: $src/SHA256SUMS names no dockerd"
+    if [ -x "$dest/usr/sbin/dockerd" ] && [ "$(sha256sum "$dest/usr/sbin/dockerd" | cut -d' ' -f1)" = "$want" ]; then
+        say "docker29: already unpacked in $dest (sha256 $want)"
+        return
+    fi
+    mkdir -p "$dest/usr/sbin"
+    xz -dc "$src/dockerd.xz" >"$dest/usr/sbin/dockerd.tmp"
+    local got
+    got="$(sha256sum "$dest/usr/sbin/dockerd.tmp" | cut -d' ' -f1)"
+    if [ "$got" != "$want" ]; then
+        rm -f "$dest/usr/sbin/dockerd.tmp"
+        die "docker29: $src/dockerd.xz unpacks to sha256 $got, SHA256SUMS says $want"
+    fi
+    chmod +x "$dest/usr/sbin/dockerd.tmp"
+    mv "$dest/usr/sbin/dockerd.tmp" "$dest/usr/sbin/dockerd"
+    # Docker 29 gives each container a time namespace, which bookworm's runc 1.1.5 does not know; this is the
+    # daemon's own switch back to the host's.
+    printf '{"features": {"time-namespaces": false}}\n' >"$dest/daemon.json"
+    say "docker29: unpacked $ENGINE29 into $dest (sha256 checked; runs on sid's containerd, bookworm's runc)"
+}
+
 cmd_install() {
     mkdir -p "$CACHE"
     install_bookworm
     install_unpacked
+    install_docker29
     say "install done"
 }
 
@@ -220,6 +274,11 @@ start_one() {
     pidfile="$dir/docker.pid"
     log="$dir/dockerd.log"
     sock="$dir/docker.sock"
+    if is_docker29 "$suite" && [ ! -x "$eng/usr/sbin/dockerd" ] && [ -z "${CI:-}" ] \
+        && [ ! -r "$SHARED/engines/$ENGINE29/dockerd.xz" ]; then
+        say "$suite: SKIPPED: Docker 29.7 needs the shared folder ($SHARED/engines/$ENGINE29)"
+        return 0
+    fi
     [ -x "$eng/usr/sbin/dockerd" ] || { say "$suite: no dockerd in ${eng:-/} (run: tools/daemons.sh install)"; return 1; }
     mkdir -p "$dir/data" "$dir/exec"
 
@@ -240,9 +299,21 @@ start_one() {
 
     local path="$eng/usr/bin:$eng/usr/sbin:$eng/usr/libexec/docker:$eng/usr/lib/docker:/usr/sbin:/usr/bin:/sbin:/bin"
     [ -z "$eng" ] && path="/usr/bin:/usr/sbin:/usr/libexec/docker:/sbin:/bin"
+    local extra=() envs=()
+    if is_docker29 "$suite"; then
+        # sid's containerd, shim and docker-init; bookworm's runc (on /usr/bin)
+        local sidbin="$CACHE/sid/usr/bin"
+        [ -x "$sidbin/containerd" ] || { say "$suite: needs sid's containerd in $sidbin (run: tools/daemons.sh install)"; return 1; }
+        path="$eng/usr/sbin:$sidbin:$CACHE/sid/usr/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
+        extra=(--config-file "$eng/daemon.json")
+        # docker29 answers every version from 1.24 as the older engines do; docker29-floor keeps 29.7's own
+        # floor (1.40) and refuses older clients with the real 400 "client version ... is too old".
+        if [ "$suite" = docker29 ]; then envs=(DOCKER_MIN_API_VERSION=1.24); fi
+    fi
     say "$suite: starting $eng/usr/sbin/dockerd ($netflags)"
     # setsid: its own process group, so it outlives this shell and is never killed with it
-    PATH="$path" setsid "$eng/usr/sbin/dockerd" \
+    env PATH="$path" "${envs[@]+"${envs[@]}"}" setsid "$eng/usr/sbin/dockerd" \
+        "${extra[@]+"${extra[@]}"}" \
         --host "unix://$sock" \
         --data-root "$dir/data" \
         --exec-root "$dir/exec" \
@@ -314,6 +385,9 @@ for suite in suites:
         "default_bridge": flags not in ("", "--bridge=none"),
         "bridge": flags.split("=", 1)[1] if flags.startswith("--bridge=") else None,
         "root": os.path.join(root, suite),
+        # "floor": a daemon kept at its own default floor, for the tests of clients pinned below it; the
+        # general live tests use the "main" ones
+        "role": "floor" if suite.endswith("-floor") else "main",
     })
 tmp = os.path.join(root, "daemons.json.tmp")
 with open(tmp, "w") as f:

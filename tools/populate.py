@@ -369,16 +369,16 @@ def populate(c: Client, bind_dir: str) -> dict:
 
 def swarm_port(suite_or_sock: str) -> tuple[int, int]:
     """(raft listen port, VXLAN data path port), distinct per daemon."""
-    idx = {"bookworm": 1, "trixie": 2, "sid": 3}.get(suite_or_sock)
+    idx = {"bookworm": 1, "trixie": 2, "sid": 3, "docker29": 4, "docker29-floor": 5}.get(suite_or_sock)
     if idx is None:
-        idx = 4 + (sum(suite_or_sock.encode()) % 50)
+        idx = 6 + (sum(suite_or_sock.encode()) % 50)
     return 23770 + idx, 47890 + idx
 
 
 def swarm_setup(c: Client, suite: str) -> dict:
     """Init a one-node swarm on 127.0.0.1, add a secret, a config and a service; wait for its task.
     Returns ids plus the events window of this phase. Raises APIError if the daemon refuses."""
-    idx = {"bookworm": 1, "trixie": 2, "sid": 3}.get(suite, 4)
+    idx = {"bookworm": 1, "trixie": 2, "sid": 3, "docker29": 4, "docker29-floor": 5}.get(suite, 6)
     port, dport = swarm_port(suite)
     st: dict = {}
     time.sleep(1.05)

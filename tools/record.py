@@ -4,11 +4,16 @@
     python3 tools/record.py --suite sid --populate
     python3 tools/record.py --socket unix:///tmp/ne-daemons/sid/docker.sock --out x.json
     python3 tools/record.py --all --populate          # every daemon in daemons.json
+    python3 tools/record.py --suite docker29-floor --floor   # a daemon's refusals below its floor
 
 Writes tests/fixtures/recorded/docker-<Version>.json (see tools/README.md for the format).
 Each request is sent at every version from max(MinAPIVersion, 1.18) to ApiVersion, then once
 without a version prefix, all versions of one request back to back. Requests that change the
 state (progress streams) come last, the swarm phase after them.
+
+--floor records a few requests at every version from 1.18 to ApiVersion, below the daemon's
+MinAPIVersion too, into tests/fixtures/floor/: what a Docker 29 host with its default floor answers a
+client pinned to an older version (400 "client version 1.35 is too old"). It needs no populated state.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from engine_client import Answer, Client, daemon_for_suite, load_daemons  # noqa
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(REPO, "tests", "fixtures", "recorded")
+FLOOR_DIR = os.path.join(REPO, "tests", "fixtures", "floor")
 OLDEST = (1, 18)
 KEEP_HEADERS = ("content-type", "api-version", "docker-experimental", "ostype", "server",
                 "builder-version", "swarm", "cache-control", "pragma")
@@ -347,6 +353,46 @@ def phase_swarm(r: Recorder, st: dict, suite: str) -> dict:
     return sw
 
 
+def phase_floor(r: Recorder) -> None:
+    """Requests a pinned old client sends first, or that change nothing if refused. The refusal comes
+    from the daemon's version middleware, before any handler runs; a POST proves it (the container
+    named here must not exist afterwards)."""
+    r.record("floor.ping", "GET", "/_ping")
+    r.record("floor.version", "GET", "/version")
+    r.record("floor.containers.list", "GET", "/containers/json?all=1")
+    r.record("floor.images.list", "GET", "/images/json")
+    r.record("floor.containers.inspect.missing", "GET", "/containers/ne-missing/json")
+    r.record("floor.containers.create", "POST", "/containers/create?name=ne-floor-never",
+             {"Image": "ne-missing:1", "Cmd": ["true"]})
+    r.record("floor.events", "GET", "/events?since=1&until=2", stream=True)
+    leaked = r.c.request("GET", "/containers/ne-floor-never/json")
+    if leaked.status != 404:
+        r.failures.append(f"floor.containers.create: a refused create left a container ({leaked.status})")
+
+
+def record_floor(sock: str, suite: str | None, out: str | None) -> str:
+    c = Client(sock, timeout=EXCHANGE_TIMEOUT)
+    ver = c.get_json("/version")
+    versions = versions_served("1.18", ver["ApiVersion"])
+    log(f"{suite or sock}: Docker {ver['Version']} floor {ver.get('MinAPIVersion')}, asked at "
+        f"{versions[0]}..{versions[-1]}")
+    r = Recorder(c, versions)
+    phase_floor(r)
+    doc = {
+        "format": 1,
+        "daemon": {
+            "Version": ver.get("Version"), "ApiVersion": ver.get("ApiVersion"),
+            "MinAPIVersion": ver.get("MinAPIVersion"), "Os": ver.get("Os"), "Arch": ver.get("Arch"),
+            "KernelVersion": ver.get("KernelVersion"), "suite": suite,
+        },
+        "recorded_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "state": {"versions": versions, "failures": r.failures},
+        "exchanges": r.exchanges,
+        "bodies": r.bodies,
+    }
+    return write_fixture(doc, out or os.path.join(FLOOR_DIR, f"docker-{ver['Version']}.json"), r)
+
+
 # -------------------------------------------------------------------------------------------- driver
 
 def dump_fixture(doc: dict) -> str:
@@ -423,7 +469,10 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
         "exchanges": r.exchanges,
         "bodies": r.bodies,
     }
-    out = out or os.path.join(OUT_DIR, f"docker-{ver['Version']}.json")
+    return write_fixture(doc, out or os.path.join(OUT_DIR, f"docker-{ver['Version']}.json"), r)
+
+
+def write_fixture(doc: dict, out: str, r: Recorder) -> str:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
@@ -446,6 +495,8 @@ def main(argv=None) -> int:
     ap.add_argument("--state", help="state JSON from populate (default: state.json beside the socket)")
     ap.add_argument("--no-swarm", action="store_true", help="skip the swarm phase")
     ap.add_argument("--parallel", action="store_true", help="record several daemons at once (one thread each)")
+    ap.add_argument("--floor", action="store_true",
+                    help="record the answers below the daemon's floor instead (tests/fixtures/floor/)")
     args = ap.parse_args(argv)
     if args.socket:
         targets = [(args.socket, None)]
@@ -459,7 +510,10 @@ def main(argv=None) -> int:
         sock, suite = target
         threading.current_thread().name = suite or "daemon"
         try:
-            record_daemon(sock, suite, args.out, args.populate, args.state, not args.no_swarm)
+            if args.floor:
+                record_floor(sock, suite, args.out)
+            else:
+                record_daemon(sock, suite, args.out, args.populate, args.state, not args.no_swarm)
             return 0
         except Exception:
             traceback.print_exc()

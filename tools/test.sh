@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: install what the tests need, start three real Docker daemons, run the whole suite,
-# stop the daemons. Needs root (the daemons) and Debian's package registry (docker.io 20.10, and the 26.1
-# and newer engines, which are unpacked, not installed). Arguments go to pytest.
+# The test command: install what the tests need, start real Docker daemons of four generations (20.10,
+# 26.1, 28.5 and 29.7, the last twice: every version from 1.24, and at its own floor 1.40), run the whole
+# suite, stop the daemons. Needs root (the daemons), Debian's package registry (docker.io 20.10, and the 26.1
+# and 28.5 engines, which are unpacked, not installed) and ../shared/engines (Docker 29.7, built from moby's
+# source). Arguments go to pytest.
 #
 #   tools/test.sh                # everything
 #   NE_DAEMONS=0 tools/test.sh   # no daemons: live tests skip (outside CI)

@@ -74,11 +74,18 @@ def tar_of(files: dict[str, bytes], links: dict[str, str] | None = None) -> byte
     return buffer.getvalue()
 
 
-def base_image(client: Any) -> str:
-    """ne-base:1 when the recorder made it, else one imported here from busybox-static."""
+def base_image(client: Any, *, recorded: bool = True) -> str:
+    """ne-base:1 when the recorder made it (and ``recorded``), else one imported here from busybox-static:
+    the same image on every daemon, whichever of them were populated."""
+    if recorded:
+        try:
+            client.images.get(BASE_IMAGE)
+            return BASE_IMAGE
+        except docker.errors.ImageNotFound:
+            pass
     try:
-        client.images.get(BASE_IMAGE)
-        return BASE_IMAGE
+        client.images.get(f"{PREFIX}base:1")
+        return f"{PREFIX}base:1"
     except docker.errors.ImageNotFound:
         pass
     busybox = next((p for p in ("/bin/busybox", "/usr/bin/busybox") if os.path.exists(p)), None)
