@@ -5,8 +5,9 @@ For every fault the wrapped client must behave as the unwrapped one: the same re
 is ``ne.normalize()`` of the unwrapped one's; for streams, document by document), or the same exception
 class (and message, for API errors), no hang (every call has a timeout, the test an alarm), the connection
 pool intact (a request after the fault gives the daemon's answer), and no growth of file descriptors or
-threads over 20 repetitions. The daemons: Docker 20.10 (suite ``bookworm``) and 29.7 (``docker29``),
-picked by version from daemons.json. Nothing is created on the daemons.
+threads over 20 repetitions (3 for the 50 MB and 20 MB answers; ``NE_FI_BIG_REPETITIONS=20`` by hand).
+The daemons: Docker 20.10 (suite ``bookworm``) and 29.7 (``docker29``), picked by version from
+daemons.json. Nothing is created on the daemons.
 
 The clients speak API 1.30 to both daemons, so that the normaliser has something to do on every answer
 (at a daemon's own newest version most answers pass through as they are).
@@ -38,6 +39,8 @@ pytestmark = pytest.mark.live
 VERSION = "1.30"
 WANTED = {"20.10": ("bookworm",), "29.7": ("docker29",)}  # version -> the suites to prefer
 REPETITIONS = int(os.environ.get("NE_FI_REPETITIONS", "20"))
+# The 50 MB and 20 MB answers take seconds a round: 3 rounds in the suite, NE_FI_BIG_REPETITIONS=20 by hand.
+BIG_REPETITIONS = int(os.environ.get("NE_FI_BIG_REPETITIONS", "3"))
 MB = 1024 * 1024
 CID = "0123456789ab" * 5 + "cdef"
 
@@ -311,8 +314,10 @@ FAULTS = (
     Fault("a stall inside a stream", stall_in_stream, _events, "/events", stream=True, repetitions=5),
     Fault("non-JSON with a JSON content type", not_json, _images, "/images/json"),
     Fault("a 500 with HTML", html_500, _images, "/images/json"),
-    Fault("a 50 MB list", huge_list, _images, "/images/json", repetitions=3),
-    Fault("a 20 MB stream document", huge_stream_document, _events, "/events", stream=True, repetitions=3),
+    Fault("a 50 MB list", huge_list, _images, "/images/json", repetitions=BIG_REPETITIONS),
+    Fault(
+        "a 20 MB stream document", huge_stream_document, _events, "/events", True, repetitions=BIG_REPETITIONS
+    ),
     Fault("a 101 followed by a close", upgrade_then_close, _attach, ""),
 )
 
