@@ -322,7 +322,7 @@ def _emit_shape(
         if hook is not None:
             h = w.const(hook, "hook")
             # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
-            w.guarded(ind, f"n = {h}({var})", _label(type(hook.__self__), "migrate"), var)
+            w.guarded(ind, f"n = {h}({var})", _label(type(getattr(hook, "__self__", hook)), "migrate"), var)
             w.add(ind, f"if n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')

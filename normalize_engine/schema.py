@@ -74,7 +74,7 @@ is why hooks need not know which way they are run.
 from __future__ import annotations
 
 import copy
-import reprlib
+import itertools
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -207,13 +207,16 @@ class HookFailed(ShapeError):
         )
 
 
-_EXCERPT = reprlib.Repr()
-_EXCERPT.maxlevel, _EXCERPT.maxdict, _EXCERPT.maxlist, _EXCERPT.maxstring, _EXCERPT.maxother = 3, 4, 4, 40, 40
-
-
 def _excerpt(value: Any) -> str:
-    """A short text of ``value`` for messages: a few levels, a few items, whatever its size or depth."""
-    return _EXCERPT.repr(value)
+    """What ``value`` is, for messages, without its values (bodies may hold secrets: ``Config.Env``): the
+    keys of an object (a few), the length of an array or a string."""
+    if type(value) is dict:
+        keys = [repr(key)[:40] for key in itertools.islice(value, 6)]
+        more = ", ..." if len(value) > 6 else ""
+        return f"keys {', '.join(keys)}{more}" if keys else "no keys"
+    if type(value) is list or type(value) is str:
+        return f"{len(value)} {'items' if type(value) is list else 'characters'}"
+    return "a value"
 
 
 _KIND_NAMES = {
