@@ -268,6 +268,12 @@ class _Writer:
         self.lines.extend("    " * indent + line for line in text.splitlines())
 
 
+def _shape_of(hook: Step, shapes: tuple[type[Shape], ...]) -> type[Shape]:
+    """The shape whose ``migrate()`` ``hook`` is (a bound method of an instance of it)."""
+    owner = type(getattr(hook, "__self__", None))
+    return next((shape for shape in shapes if shape is owner), shapes[0])
+
+
 def _label(shape: type[Shape], member: str) -> str:
     """What failed, for messages: ``ContainerDNSNames.migrate (schemas/v1_44.py)``."""
     module = shape.__module__
@@ -322,7 +328,7 @@ def _emit_shape(
         if hook is not None:
             h = w.const(hook, "hook")
             # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
-            w.guarded(ind, f"n = {h}({var})", _label(type(getattr(hook, "__self__", hook)), "migrate"), var)
+            w.guarded(ind, f"n = {h}({var})", _label(_shape_of(hook, shapes), "migrate"), var)
             w.add(ind, f"if n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')

@@ -151,7 +151,7 @@ def _matches(path: Path, pattern: tuple[str, ...]) -> bool:
 
 
 @cache
-def corpus(target: Target = Target()) -> tuple[Source, ...]:  # noqa: B008 - a frozen dataclass
+def corpus(target: Target = Target()) -> tuple[Source, ...]:
     """Every recorded document of every daemon whose chain to ``target`` does something."""
     sources = []
     seen: set[tuple[str, str]] = set()
@@ -348,7 +348,7 @@ def _mutate(rng: random.Random, case: Case) -> None:
         else:
             parent.pop(path[-1])
         case.mutations.append(f"drop {where}")
-    elif kind == "duplicate" and (type(value) is list and value or type(parent) is list):
+    elif kind == "duplicate" and ((type(value) is list and value) or type(parent) is list):
         if type(value) is list and value and (type(parent) is not list or rng.random() < 0.5):
             index = rng.randrange(len(value))
             copies = rng.choice((1, 1, 2, 3))
@@ -381,7 +381,7 @@ def _mutate(rng: random.Random, case: Case) -> None:
     case.document = document
 
 
-def make_case(seed: int, index: int, target: Target = Target()) -> Case:  # noqa: B008
+def make_case(seed: int, index: int, target: Target = Target()) -> Case:
     """Case ``index`` of the run with ``seed``: the same document and mutations every time."""
     rng = random.Random(f"{seed}:{index}")
     sources = corpus(target)
@@ -452,7 +452,7 @@ def _reference(plan: Plan, document: Any) -> tuple[bool, Any]:
 
 def check(
     case: Case,
-    target: Target = Target(),  # noqa: B008
+    target: Target = Target(),
     *,
     reference: bool = True,
 ) -> tuple[str, str | None]:
@@ -558,8 +558,7 @@ class Report:
         lines = [
             f"mutations: {self.count:,}  seed: {self.seed}  target: {target}  engine: {self.target.engine}  "
             f"time: {self.seconds:.1f} s  failures: {len(self.failures)}",
-            f"documents: {len(corpus(self.target)):,} recorded documents of "
-            f"{len(load_recorded())} daemons",
+            f"documents: {len(corpus(self.target)):,} recorded documents of {len(load_recorded())} daemons",
             "outcomes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.outcomes.items())),
             "mutations by kind: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.kinds.items())),
         ]
@@ -573,7 +572,7 @@ class Report:
 def run(
     seed: int,
     count: int,
-    target: Target = Target(),  # noqa: B008
+    target: Target = Target(),
     *,
     start: int = 0,
     reference: bool = True,

@@ -164,7 +164,7 @@ def test_a_hook_that_raises_a_builtin_gives_an_invalid_body_error_naming_change_
     assert message == (
         "GET /containers/x/json: the body does not have the shape of a container inspect answer: "
         "_Inner.migrate (tests.test_hook_errors) failed on an object at .Inner['web'] (keys 'count') "
-        "with TypeError: can only concatenate str (not \"int\") to str. This is a bug in normalize-engine "
+        'with TypeError: can only concatenate str (not "int") to str. This is a bug in normalize-engine '
         "(a hook assumed a type the body does not have there): please report it with this message"
     )
     assert "'many'" not in message  # keys, not values: bodies may hold secrets (Config.Env)
@@ -190,7 +190,11 @@ class _Fields(Shape):
         ({"C": "x"}, ("_Fields.D, a Derived field (tests.test_hook_errors)", "KeyError: 'missing'")),
         (
             {"D": 1, "C": 5},
-            ("_Fields.C, a Convert field (tests.test_hook_errors)", "a number at .C (a value)", "AttributeError"),
+            (
+                "_Fields.C, a Convert field (tests.test_hook_errors)",
+                "a number at .C (a value)",
+                "AttributeError",
+            ),
         ),
     ],
 )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import fuzz  # noqa: E402
+from tests import fuzz
 
 
 def _part(args: tuple[int, int, int, str | None, str, bool]) -> fuzz.Report:
