@@ -11,9 +11,40 @@ Three ways in: :func:`normalize` on JSON you already have, :class:`NormalizingAd
 from __future__ import annotations
 
 import logging
-from typing import Final
+import sys as _sys
+from importlib import util as _util
+from pathlib import Path as _Path
+from typing import TYPE_CHECKING, Final
 
-from ._errors import (
+
+def _schemas_of_a_checkout() -> None:
+    """Let a checkout that is not installed import its top-level ``schemas/`` as ``normalize_engine.schemas``.
+
+    Installed (wheel or editable), setuptools maps the top-level ``schemas/`` to ``normalize_engine.schemas``
+    (``package-dir`` in pyproject.toml) and there is nothing to do. Run from a clone's root without
+    installing, Python finds this package on ``sys.path`` but has no such mapping: the modules beside it are
+    then loaded under the same name, so both cases import the same code. No import hook is installed.
+    """
+    name = f"{__name__}.schemas"
+    if name in _sys.modules or _util.find_spec(name) is not None:
+        return
+    init = _Path(__file__).resolve().parent.parent / "schemas" / "__init__.py"
+    spec = _util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
+    if spec is None or spec.loader is None or not init.is_file():
+        return  # the import of the registry then names what is missing
+    module = _util.module_from_spec(spec)
+    _sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del _sys.modules[name]
+        raise
+    globals()["schemas"] = module  # as the import system binds a submodule on its package
+
+
+_schemas_of_a_checkout()
+
+from ._errors import (  # noqa: E402  # after the schemas are found
     InvalidBodyError,
     NormalizeError,
     NormalizeWarning,
@@ -21,9 +52,14 @@ from ._errors import (
     UnknownVersionError,
     UnsupportedClientError,
 )
-from ._normalize import NEWEST as _NEWEST
-from ._normalize import VERSIONS_V as _VERSIONS_V
-from ._normalize import normalize, normalize_stream
+from ._normalize import NEWEST as _NEWEST  # noqa: E402
+from ._normalize import VERSIONS_V as _VERSIONS_V  # noqa: E402
+from ._normalize import normalize, normalize_stream  # noqa: E402
+
+if TYPE_CHECKING:
+    # Type checkers see the real names; at run time they are loaded on first use (see __getattr__).
+    from ._adapter import NormalizingAdapter
+    from ._wrap import mount, wrap
 
 __all__ = [
     "LATEST",
@@ -46,20 +82,26 @@ VERSIONS: Final[tuple[str, ...]] = tuple(str(v) for v in _VERSIONS_V)
 #: The newest API version the library knows: the default target.
 LATEST: Final[str] = str(_NEWEST)
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def __getattr__(name: str) -> object:
-    # The transport pieces import requests; load them on first use so `normalize()` alone stays light.
-    if name in ("NormalizingAdapter", "mount", "wrap"):
-        from . import _adapter, _wrap
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise type every unknown name with it
 
-        value = {"NormalizingAdapter": _adapter.NormalizingAdapter, "mount": _wrap.mount, "wrap": _wrap.wrap}
-        globals().update(value)
-        return value[name]
-    raise AttributeError(f"module 'normalize_engine' has no attribute {name!r}")
+    def __getattr__(name: str) -> object:
+        # The transport pieces import requests; load them on first use so `normalize()` alone stays light.
+        if name in ("NormalizingAdapter", "mount", "wrap"):
+            from . import _adapter, _wrap
+
+            value = {
+                "NormalizingAdapter": _adapter.NormalizingAdapter,
+                "mount": _wrap.mount,
+                "wrap": _wrap.wrap,
+            }
+            globals().update(value)
+            return value[name]
+        raise AttributeError(f"module 'normalize_engine' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -405,7 +405,7 @@ class _NormalisedResponse(Response):
     def iter_content(self, chunk_size: int | None = 1, decode_unicode: bool = False) -> Any:
         if "_ne_body" in self.__dict__:
             self._write_body()
-        return super().iter_content(chunk_size, decode_unicode)  # type: ignore[call-overload]
+        return super().iter_content(chunk_size, decode_unicode)
 
     def _write_body(self) -> None:
         pending = self.__dict__.get("_ne_body")
@@ -608,7 +608,7 @@ class NormalizingAdapter(BaseAdapter):
     @staticmethod
     def _replace(response: Response, body: bytes) -> None:
         response._content = body
-        response._content_consumed = True
+        response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag, not in its stubs
         headers = response.headers
         if "Content-Length" in headers:
             headers["Content-Length"] = str(len(body))

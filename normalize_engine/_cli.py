@@ -25,7 +25,7 @@ from typing import IO, Any, NoReturn
 from packaging.version import Version
 
 from . import __version__
-from ._changes import find_endpoint, render_markdown, render_text, sections, to_json
+from ._changes import find_endpoint, render_markdown, render_text, sections, to_json, underivable_rows
 from ._endpoints import Kind
 from ._errors import NormalizeError
 from ._normalize import NEWEST, decode, make_plan, normalize, normalize_stream
@@ -36,7 +36,8 @@ __all__ = ["main"]
 PROG = "normalize-engine"
 OLDEST_PROBED = Version("1.18")
 PROBE_PATHS = ("/containers/json?all=1", "/images/json", "/info", "/networks", "/volumes")
-DEMO_LINES = 5  # diff lines per sample in the default demo run
+DEMO_LINES = 3  # diff lines per sample on the demo's first screen
+PROBE_LINES = 5  # lines per kind and answer in probe's report
 
 
 class CliError(Exception):
@@ -169,6 +170,79 @@ def _fit(line: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+# The keys users meet in bug reports, in the order the first screen shows them: what the library derives
+# (DNSNames, State.Status, event Type/Action/Actor, online_cpus, Mounts), converts, and removes.
+FAMOUS = ("DNSNames", "Status", "Type", "Action", "Actor", "online_cpus", "Mounts", "RepoTags", "IPAddress")
+
+
+def _famous_rank(path: Sequence[str | int]) -> int:
+    for part in reversed(path):
+        if isinstance(part, str) and part in FAMOUS:
+            return FAMOUS.index(part)
+    return len(FAMOUS)
+
+
+def _holds_famous(value: Any) -> bool:
+    return type(value) is dict and any(k in FAMOUS or _holds_famous(v) for k, v in value.items())
+
+
+def _expanded(deltas: Iterable[Delta]) -> Iterator[Delta]:
+    """Added objects holding a famous key, as their keys: ``+ Networks.x.DNSNames``, not ``+ Networks``."""
+    for delta in deltas:
+        if delta.op == "+" and _holds_famous(delta.new):
+            yield from _expanded(Delta("+", (*delta.path, k), None, v) for k, v in delta.new.items())
+        else:
+            yield delta
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (type(value) in (str, list, dict, int, float, bool) and not value)
+
+
+def highlights(deltas: Iterable[Delta], width: int) -> list[str]:
+    """The diff for the first screen: what was derived (added keys with a value), converted, removed, the
+    famous keys first in each; removals of one object on one line
+    (``- NetworkSettings.{IPAddress, Gateway, …}  (16 keys)``). Keys added empty are left to ``--endpoint``.
+    """
+    order = {"+": 0, "~": 1, "-": 2}
+    groups = [
+        group for group in _grouped(_expanded(deltas)) if not (group[0] == "+" and _empty(group[2][0].new))
+    ]
+    groups.sort(key=lambda group: (order[group[0]], _famous_rank(group[1])))
+    # Each entry is a finished line, or the parent of removed keys that become one line where it first shows.
+    entries: list[str | tuple[str | int, ...]] = []
+    removed: dict[tuple[str | int, ...], list[tuple[tuple[str | int, ...], list[Delta]]]] = {}
+    for op, path, items in groups:
+        if op != "-":
+            entries.extend(summarize(items))
+            continue
+        if path[:-1] not in removed:
+            removed[path[:-1]] = []
+            entries.append(path[:-1])
+        removed[path[:-1]].append((path, items))
+    return [entry if isinstance(entry, str) else _removals(entry, removed[entry], width) for entry in entries]
+
+
+def _removals(
+    parent: tuple[str | int, ...], found: list[tuple[tuple[str | int, ...], list[Delta]]], width: int
+) -> str:
+    """``- NetworkSettings.{IPAddress, Bridge, …}  (14 keys)``: the keys removed from one object."""
+    if len(found) == 1:
+        return summarize(found[0][1])[0]
+    counts = {len(items) for _, items in found}
+    times = f", {TIMES}{counts.pop()}" if len(counts) == 1 and 1 not in counts else ""
+    suffix = f"}}  ({len(found)} keys{times})"
+    head = format_path(parent) + "." if parent else ""
+    text = f"- {head}{{"
+    names = [format_path(path[-1:]) for path, _ in sorted(found, key=lambda item: _famous_rank(item[0]))]
+    for index, name in enumerate(names):
+        more = ", …" if index < len(names) - 1 else ""
+        if len(text) + 2 + len(name) + len(more) + len(suffix) + 2 > width:  # 2 + 2: ", " and the indent
+            return text + ", …" + suffix
+        text += ("" if index == 0 else ", ") + name
+    return text + suffix
+
+
 # ------------------------------------------------------------------------------------------ demo
 
 
@@ -226,11 +300,72 @@ def _pick_samples(samples: list[dict[str, Any]], key: str | None) -> list[dict[s
     return chosen
 
 
+DEMO_WIDTH = 80  # the first screen fits a classic terminal: 80 columns, 24 lines
+
+
+def _demo_header(sample: dict[str, Any]) -> str:
+    request = f"{sample['method']} {_short_ids(sample['path'].split('?')[0])}"
+    return f"{sample['daemon']} · {sample['title']} · {request}"
+
+
+def _ablated_line(sample: dict[str, Any], before: Any, after: Any, width: int) -> str:
+    """One line for a sample taken back to an older shape: what the library derived for the keys taken out."""
+    removed = [tuple(p.split(".")) for p in sample["ablated"]["removed"]]
+
+    def taken_out(delta: Delta) -> bool:
+        keys = tuple(p for p in delta.path if isinstance(p, str))
+        return any(keys[-len(r) :] == r for r in removed)
+
+    derived = [d for d in diff(before, after) if d.op == "+" and taken_out(d)]
+    seen: set[tuple[str | int, ...]] = set()
+    parts = []
+    for delta in derived:
+        path = tuple(p for p in _pattern(delta.path) if p != "*")  # "Type", not "[*].Type": one per document
+        if path in seen:
+            continue
+        seen.add(path)
+        parts.append(f"{format_path(path)} = {abbreviate(delta.new, 24)}")
+    what = f"{sample['title']}, {sample['ablated']['as']}"
+    return _fit(f"  {what}: + " + "; ".join(parts) if parts else f"  {what}: nothing derived", width)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     data = load_demo()
     samples = _pick_samples(list(data["samples"]), args.endpoint)
+    real = [s for s in samples if not s.get("ablated")]
+    ablated = [s for s in samples if s.get("ablated")]
+    if args.endpoint or args.json:
+        return _demo_in_full(samples, args)
+    width = min(DEMO_WIDTH, _width())
+    daemons = " and ".join(dict.fromkeys(s["daemon"].removeprefix("Docker ") for s in real))
+    _out(_fit(f"Real answers of Docker {daemons}, normalised to API {NEWEST}:", width))
+    _out(_fit("+ added or derived, ~ converted, - removed; [*] is every item of an array", width))
+    for sample in real:
+        before, after = _normalize_sample(sample)
+        lines = highlights(diff(before, after), width)
+        _out(_fit(_demo_header(sample), width))
+        if not lines:
+            _out(f"  (nothing to change: the answer already has the API {NEWEST} shape)")
+        for line in lines[:DEMO_LINES]:
+            _out(_fit(f"  {line}", width))
+    if ablated:
+        _out()
+        _out(_fit("Derived where older daemons left them out (real answers, the field taken out):", width))
+        for sample in ablated:
+            before, after = _normalize_sample(sample)
+            _out(_ablated_line(sample, before, after, width))
+    example = real[0]["id"] if real else samples[0]["id"]
+    _out()
+    hints = [(f"demo --endpoint {example}", "in full"), ("changes", "every change"), ("probe", "your daemon")]
+    pad = max(len(command) for command, _ in hints)
+    for index, (command, what) in enumerate(hints):
+        _out(_fit(f"{'Next:' if index == 0 else '':5} {PROG} {command:{pad}}  ({what})", width))
+    return 0
+
+
+def _demo_in_full(samples: list[dict[str, Any]], args: argparse.Namespace) -> int:
+    """``demo --endpoint KEY`` or ``demo --json``: every change of each sample, and its canonical JSON."""
     width = _width()
-    limit = None if args.endpoint else DEMO_LINES
     _out(f"Real answers recorded from Docker daemons, normalised to API {NEWEST} (the newest):")
     _out("+ added, - removed, ~ converted; [*] is every item of an array, .* every value of a map.")
     for sample in samples:
@@ -238,33 +373,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         lines = summarize(diff(before, after))
         count = sum(1 for _ in diff(before, after))
         _out()
-        request = f"{sample['method']} {_short_ids(sample['path'].split('?')[0])}"
-        _out(
-            _fit(
-                f"{sample['daemon']} · {sample['title']} · {request} · {count} change{'s' * (count != 1)}",
-                width,
+        _out(_fit(f"{_demo_header(sample)} · {count} change{'s' * (count != 1)}", width))
+        if sample.get("ablated"):
+            taken = ", ".join(sample["ablated"]["removed"])
+            _out(
+                _fit(f"  (a real answer with {taken} taken out, as {sample['ablated']['as']} sent it)", width)
             )
-        )
+        if sample.get("trimmed"):
+            _out(_fit(f"  ({sample['trimmed']} of the recorded answer)", width))
         if not lines:
             _out(f"  (nothing to change: the answer already has the API {NEWEST} shape)")
-        shown = lines if limit is None else lines[:limit]
-        for line in shown:
+        for line in lines:
             _out(_fit(f"  {line}", width))
-        if len(shown) < len(lines):
-            _out(f"  … {len(lines) - len(shown)} more: {PROG} demo --endpoint {sample['id']}")
         if args.json:
             _out(_dumps(after))
-    if not args.json:
-        example = samples[0]["endpoint"] if samples else "images.list"
-        hints = [
-            (f"demo --endpoint {example} --json", "in full, with the canonical JSON"),
-            ("changes", "every change, per API version"),
-            ("probe", "your own daemon, read-only"),
-        ]
-        pad = max(len(command) for command, _ in hints)
-        _out()
-        for index, (command, what) in enumerate(hints):
-            _out(f"{'Next:' if index == 0 else '':5} {PROG} {command:{pad}}   ({what})")
     return 0
 
 
@@ -352,6 +474,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if args.endpoint:
         endpoint, prefix = find_endpoint(args.endpoint)
     since = args.since if args.since is not None else prefix
+    if since is not None and args.until is not None and parse_version(since) >= parse_version(args.until):
+        where = f"--since {since}" if args.since is not None else f"the path's /v{since}"
+        raise CliError(
+            f"{where} is not older than --until {args.until}: no change comes after API {since} and up to "
+            f"API {args.until}; give --since an older version than --until"
+        )
     found = sections(since=since, until=args.until, endpoint=endpoint)
     if args.format == "json":
         _out(_dumps(to_json(found)))
@@ -362,12 +490,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     count = sum(len(s.changes) for s in found)
     scope = []
     if endpoint:
-        scope.append(f"{endpoint} answers")
+        scope.append(f"for {endpoint} answers")
     if since:
         scope.append(f"after API {parse_version(since)}")
     if args.until:
         scope.append(f"up to API {parse_version(args.until)}")
-    header = f"{count} response change{'s' * (count != 1)}" + (f" for {' '.join(scope)}" if scope else "")
+    header = " ".join([f"{count} response change{'s' * (count != 1)}", *scope])
     _out(header + (":" if count else "."))
     if count:
         _out()
@@ -465,8 +593,36 @@ def shape(value: Any) -> Any:
     return "string"
 
 
-def _structure_lines(normalised: Any, newest: Any) -> list[str]:
-    out = []
+def underivable_fields(path: str, oldest: Version, target: Version) -> dict[tuple[str, ...], str]:
+    """``{field: reason}`` of the fields the change table lists as underivable for ``GET path``, for answers
+    at ``oldest`` brought to ``target``: their absence after normalising is what the library promises. A
+    field is its keys, ``*`` for any array item or map value (``("Runtimes", "*", "status")``)."""
+    endpoint = make_plan("GET", path).endpoint
+    if endpoint is None or oldest >= target:
+        return {}
+    out = {}
+    for row in underivable_rows(sections(since=oldest, until=target, endpoint=endpoint.name)):
+        keys = row.field.replace("[]", ".*").split(".")
+        out[tuple(k for k in keys if k)] = row.reason
+    return out
+
+
+def _inside(path: Sequence[str | int], field: tuple[str, ...], many: bool) -> bool:
+    """Whether a difference at ``path`` lies in ``field`` (declared per item for list endpoints)."""
+    parts = list(_pattern(path))
+    if many and parts and parts[0] == "*":
+        parts = parts[1:]
+    if len(parts) < len(field):
+        return False
+    return all(want == "*" or got == want for want, got in zip(field, parts, strict=False))
+
+
+def _structure_lines(
+    normalised: Any, newest: Any, expected: dict[tuple[str, ...], str] | None = None, many: bool = False
+) -> tuple[list[str], list[str]]:
+    """``(differences, expected differences)``: the second are inside fields the change table lists as
+    underivable, which an old answer cannot tell (``SystemTime`` of ``/info`` before API 1.19, ...)."""
+    out, known = [], []
     for op, path, items in _grouped(diff(shape(normalised), shape(newest))):
         where = format_path(path)
         if op == "+":
@@ -475,8 +631,12 @@ def _structure_lines(normalised: Any, newest: Any) -> list[str]:
             line = f"extra after normalising: {where}"
         else:
             line = f"differs: {where}: {abbreviate(items[0].old, 30)} vs {abbreviate(items[0].new, 30)}"
-        out.append(line + (f"  ({TIMES}{len(items)})" if len(items) > 1 else ""))
-    return out
+        line += f"  ({TIMES}{len(items)})" if len(items) > 1 else ""
+        if any(_inside(path, field, many) for field in (expected or {})):
+            known.append(line)
+        else:
+            out.append(line)
+    return out, known
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -514,22 +674,34 @@ def cmd_probe(args: argparse.Namespace) -> int:
         _report_warnings(caught)
         changes = summarize(diff(old, normalised))
         count = sum(1 for _ in diff(old, normalised))
-        structure = _structure_lines(normalised, newest_normalised)
+        endpoint = make_plan("GET", old_path).endpoint
+        structure, known = _structure_lines(
+            normalised,
+            newest_normalised,
+            underivable_fields(old_path, oldest, target),
+            many=bool(endpoint and endpoint.many),
+        )
         verdict = (
             f"same structure as the API {newest} answer"
             if not structure
             else f"{len(structure)} structural difference{'s' * (len(structure) != 1)} from the API "
             f"{newest} answer"
         )
+        if known:
+            verdict += f", and {len(known)} expected"
         _out(_fit(f"  {count} change{'s' * (count != 1)}; {verdict}", width))
-        for line in changes[:DEMO_LINES]:
+        for line in changes[:PROBE_LINES]:
             _out(_fit(f"    {line}", width))
-        if len(changes) > DEMO_LINES:
-            _out(f"    … {len(changes) - DEMO_LINES} more")
-        for line in structure[:DEMO_LINES]:
+        if len(changes) > PROBE_LINES:
+            _out(f"    … {len(changes) - PROBE_LINES} more")
+        for line in structure[:PROBE_LINES]:
             _out(_fit(f"    ! {line}", width))
-        if len(structure) > DEMO_LINES:
-            _out(f"    ! … {len(structure) - DEMO_LINES} more")
+        if len(structure) > PROBE_LINES:
+            _out(f"    ! … {len(structure) - PROBE_LINES} more")
+        for line in known[:PROBE_LINES]:
+            _out(_fit(f"    = expected (cannot be derived): {line}", width))
+        if len(known) > PROBE_LINES:
+            _out(f"    = … {len(known) - PROBE_LINES} more expected; see {PROG} changes --endpoint {path}")
     return 0
 
 
@@ -641,7 +813,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME_OR_PATH",
         help="an endpoint name (containers.inspect) or a request path; a /vX.Y prefix sets --since",
     )
-    changes.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    changes.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for reading (default), markdown as in docs/api-changes.md, or json for programs",
+    )
     changes.set_defaults(run=cmd_changes)
 
     probe = commands.add_parser(

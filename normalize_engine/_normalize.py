@@ -40,6 +40,8 @@ class Plan:
     run: _chain.Step | None
     request: Request
     newer_than_target: bool = False
+    #: the path as the caller gave it (``/v1.41/images/json?all=1``), for messages; ``path`` is without prefix
+    given: str = ""
 
     @property
     def kind(self) -> Kind:
@@ -80,9 +82,11 @@ class Plan:
 
     def _what(self) -> str:
         assert self.endpoint is not None
+        what = self.endpoint.description or self.endpoint.name
+        article = "an" if what[:1].lower() in "aeiou" else "a"
         return (
-            f"{self.method} {self.path}: the body does not have the shape of a "
-            f"{self.endpoint.description or self.endpoint.name} answer"
+            f"{self.method} {self.given or self.path}: the body does not have the shape of {article} {what} "
+            "answer"
         )
 
 
@@ -90,10 +94,15 @@ def resolve_target(target: str | Version | None) -> Version:
     if target is None:
         return NEWEST
     version = parse_version(target)
-    if not OLDEST <= version <= NEWEST:
+    if version < OLDEST:
         raise UnknownVersionError(
-            f"target {str(target)!r} is not a version this library can produce: it knows "
-            f"{OLDEST} to {NEWEST}; upgrade normalize-engine for newer versions"
+            f"target {str(target)!r} is not a version this library can produce: it is older than the oldest "
+            f"it knows ({OLDEST} to {NEWEST}); give a target from {OLDEST} on"
+        )
+    if version > NEWEST:
+        raise UnknownVersionError(
+            f"target {str(target)!r} is not a version this library can produce: it knows {OLDEST} to "
+            f"{NEWEST}; upgrade normalize-engine for newer versions"
         )
     return version
 
@@ -147,11 +156,13 @@ def _make_plan(method: str, path: str, version: str | Version | None, target: st
         target=_text(target_v),
     )
     if source is not None and source > target_v:
-        return Plan(method, bare, endpoint, source, target_v, None, request, newer_than_target=True)
+        return Plan(
+            method, bare, endpoint, source, target_v, None, request, newer_than_target=True, given=path
+        )
     run = None
     if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
         run = _chain.runner(endpoint.name, endpoint.many, source, target_v)
-    return Plan(method, bare, endpoint, source, target_v, run, request)
+    return Plan(method, bare, endpoint, source, target_v, run, request, given=path)
 
 
 _VERSION_LIKE = re.compile(r"^/(v[^/]*)(/.*)$")

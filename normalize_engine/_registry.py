@@ -18,7 +18,6 @@ from types import ModuleType
 
 from packaging.version import Version
 
-from . import schemas as _schemas_pkg
 from ._endpoints import BY_NAME
 from .schema import Change
 
@@ -120,4 +119,6 @@ class Registry:
         )
 
 
-REGISTRY = Registry(_schemas_pkg)
+# By name: in a checkout the package is the top-level schemas/ (pyproject's package-dir), which type
+# checkers reading the source tree cannot map to normalize_engine.schemas.
+REGISTRY = Registry(importlib.import_module(f"{__package__}.schemas"))

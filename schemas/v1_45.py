@@ -95,7 +95,8 @@ class ContainerAliases(Change):
 
 # The changes below were found by comparing the recorded 20.10 and 26.1 daemons: daemons since Docker 23.0
 # to 26.1 (the release is not pinned down) send the new shape at every API version, so they sit here, at
-# the newest version that can have made them, where an answer of any daemon before gets them.
+# the newest version that can have made them, where an answer of any daemon before gets them. Each says
+# which recorded daemons (20.10, 26.1, 28.5, 29.7) send which form; where they disagree, 29.7 decides.
 
 
 class _RegistryConfig(Shape):
@@ -118,7 +119,8 @@ class _IPAM(Shape):
 
 
 class NetworkIPAMConfigNull(Change):
-    """Networks without address pools (`host`, `none`) send `IPAM.Config: null` instead of `[]`."""
+    """Networks without address pools (`host`, `none`) send `IPAM.Config: null` instead of `[]` (Docker 20.10
+    sent `[]`; 26.1, 28.5 and 29.7 send `null` at every API version)."""
 
     endpoint = ("networks.list", "networks.inspect")
     versioned = False
@@ -126,7 +128,8 @@ class NetworkIPAMConfigNull(Change):
 
 
 class DiskUsageBuildCacheList(Change):
-    """`/system/df` sends `BuildCache: []` when there is no build cache, instead of `null`."""
+    """`/system/df` sends `BuildCache: []` when there is no build cache, instead of `null` (Docker 20.10 sent
+    `null`; 26.1, 28.5 and 29.7 send `[]` at every API version)."""
 
     endpoint = "system.df"
     versioned = False
@@ -139,8 +142,9 @@ class _HostConfigRuntime(Shape):
 
 class ContainerRuntime(Change):
     """A container that was never started has `HostConfig.Runtime` too: daemons now record the runtime when
-    the container is created. Older answers get `runc`, the runtime daemons use unless configured with
-    another `--default-runtime` (see `/info` `DefaultRuntime`)."""
+    the container is created (Docker 20.10 left it out; 26.1, 28.5 and 29.7 send it at every API version).
+    Older answers get `runc`, the runtime daemons use unless configured with another `--default-runtime`
+    (see `/info` `DefaultRuntime`)."""
 
     endpoint = "containers.inspect"
     versioned = False
@@ -172,7 +176,8 @@ class ContainerNetworkModeDefault(Change):
 
 class ContainerListNetworkModeDefault(Change):
     """Container list items on the default network have `HostConfig.NetworkMode: "bridge"` instead of
-    `"default"` (a Windows daemon's list says `"nat"`, which this does not tell apart)."""
+    `"default"` (Docker 20.10 sent `"default"`; 26.1, 28.5 and 29.7 send `"bridge"` at every API version; a
+    Windows daemon's list says `"nat"`, which this does not tell apart)."""
 
     endpoint = "containers.list"
     versioned = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.server
 import importlib.util
 import io
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.version import Version
 
 import normalize_engine as ne
 from normalize_engine import _changes, _cli
@@ -126,11 +128,58 @@ def test_demo_fits_a_screen(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0, err
     assert err == ""
     lines = out.splitlines()
-    assert len(lines) <= 50
-    assert all(len(line) <= 110 for line in lines)
+    assert len(lines) <= 24  # one classic terminal screen
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     for sample in demo_samples():
-        assert f"{sample['daemon']} · {sample['title']} · " in out
+        if sample["ablated"]:
+            assert f"  {sample['title']}, {sample['ablated']['as']}: + " in out
+        else:
+            assert f"{sample['daemon']} · {sample['title']} · " in out
     assert not json_documents(out)
+
+
+def test_demo_fits_80_columns_in_a_wider_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    status, out, _ = run(capsys, "demo")
+    assert status == 0
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_demo_shows_the_oldest_and_the_newest_daemon() -> None:
+    recorded = sorted(load_recorded(), key=lambda d: Version(d.api_version))
+    daemons = {s["daemon"] for s in demo_samples() if not s["ablated"]}
+    releases = {f"Docker {d.name.removeprefix('docker-').split('+')[0]}" for d in (recorded[0], recorded[-1])}
+    assert daemons == releases
+
+
+def test_demo_shows_derivations_conversions_and_removals(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo")
+    assert status == 0
+    changes = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert any(line.startswith("+ ") and ".DNSNames = [" in line for line in changes)  # derived, not empty
+    assert any(line.startswith("~ ") and "<none>:<none>" in line for line in changes)
+    assert any(line.startswith("- ") and "IPAddress" in line for line in changes)
+    assert any(line.startswith("- ") and "VirtualSize" in line for line in changes)
+    # what the recorded daemons send at every version, derived for the older answers that lack it
+    assert 'State.Status = "running"' in out
+    assert 'Type = "container"; Action = ' in out and "Actor" in out
+    assert "cpu_stats.online_cpus = 2" in out
+
+
+def test_demo_groups_removals_of_one_object() -> None:
+    deltas = [_cli.Delta("-", ("NetworkSettings", key)) for key in ("Bridge", "IPAddress", "Gateway")]
+    assert _cli.highlights(deltas, 80) == ["- NetworkSettings.{IPAddress, Bridge, Gateway}  (3 keys)"]
+    many = [_cli.Delta("-", ("NetworkSettings", f"Key{n:02}")) for n in range(30)]
+    (line,) = _cli.highlights(many, 60)
+    assert line.endswith("…}  (30 keys)") and len(line) <= 58
+
+
+def test_demo_leaves_keys_added_empty_to_the_full_view() -> None:
+    deltas = list(_cli.diff({"a": 1}, {"a": 1, "Empty": None, "Zero": 0, "Derived": ["x"]}))
+    assert _cli.highlights(deltas, 80) == ['+ Derived = ["x"]']
+    assert len(_cli.summarize(deltas)) == 3
 
 
 def test_demo_shows_what_changed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,6 +234,19 @@ def test_demo_data_is_small_and_real() -> None:
             continue  # recorded again since: the demo still holds what an earlier recording said
         answer = daemon.exchange(sample["exchange"]).at(sample["version"])
         assert answer is not None and answer.status == sample["status"]
+        if sample["ablated"]:
+            # the recorded documents, less exactly the paths taken out
+            kept = [json.loads(line) for line in sample["body"].splitlines()]
+            real = list(_cli._documents(answer.text)) if sample["stream"] else [answer.json()]
+            for document in kept:
+                original = next(
+                    r
+                    for r in real
+                    if r.get("time") == document.get("time")
+                    and _without(r, sample["ablated"]["removed"]) == document
+                )
+                assert original != document
+            continue
         if not sample["trimmed"]:
             assert answer.text == sample["body"]
         elif sample["stream"]:
@@ -192,6 +254,17 @@ def test_demo_data_is_small_and_real() -> None:
         else:
             items = json.loads(sample["body"])
             assert answer.json()[: len(items)] == items
+
+
+def _without(document: Any, paths: list[str]) -> Any:
+    out = json.loads(json.dumps(document))
+    for path in paths:
+        *parents, last = path.split(".")
+        node = out
+        for part in parents:
+            node = node[part]
+        del node[last]
+    return out
 
 
 # ------------------------------------------------------------------------------------------ make_demo_data
@@ -223,8 +296,23 @@ def synthetic_recording(release: str, api: str, versions: list[str]) -> dict[str
     }
     inspect = {v: json.dumps({"Id": "c1", "v": v}) for v in versions}
     events = {
-        v: "".join(json.dumps({"status": "start", "n": n, "v": v}) + "\n" for n in range(9)) for v in versions
+        v: "".join(
+            json.dumps(
+                {
+                    "status": "start",
+                    "n": n,
+                    "v": v,
+                    "Type": ("image", "container")[n % 2],
+                    "Action": "x",
+                    "Actor": {},
+                }
+            )
+            + "\n"
+            for n in range(9)
+        )
+        for v in versions
     }
+    stats = {v: json.dumps({"cpu_stats": {}, "precpu_stats": {}}) + "\n" for v in versions}
     return {
         "format": 1,
         "daemon": {"Version": release, "ApiVersion": api},
@@ -232,7 +320,9 @@ def synthetic_recording(release: str, api: str, versions: list[str]) -> dict[str
         "exchanges": [
             exchange("images.list", "/images/json", images),
             exchange("containers.inspect.running", "/containers/c1/json", inspect),
+            exchange("containers.inspect.netted", "/containers/c1/json", inspect),
             exchange("events.populate", "/events?since=1&until=2", events, stream=True),
+            exchange("containers.stats.running", "/containers/c1/stats?stream=0", stats, stream=True),
         ],
         "bodies": bodies,
     }
@@ -248,23 +338,28 @@ def test_make_demo_data_picks_trims_and_keeps_bytes(tmp_path: Path) -> None:
     out = tmp_path / "demo.json"
     assert tool.main(["--recorded", str(tmp_path), "--out", str(out)]) == 0
     samples = json.loads(out.read_text())["samples"]
-    got = {(s["daemon"], s["endpoint"]): s for s in samples}
-    assert {daemon for daemon, _ in got} == {"Docker 20.10.24", "Docker 28.5.2"}  # the oldest and the newest
-    assert got["Docker 20.10.24", "images.list"]["path"] == "/v1.24/images/json"
-    assert got["Docker 20.10.24", "containers.inspect"]["version"] == "1.41"  # "newest"
-    assert got["Docker 20.10.24", "system.events"]["path"] == "/v1.21/events?since=1&until=2"
-    assert got["Docker 28.5.2", "system.events"]["version"] == "1.24"  # 1.21 is not served: the nearest
-    images = got["Docker 28.5.2", "images.list"]
+    got = {(s["daemon"], s["endpoint"], bool(s["ablated"])): s for s in samples}
+    assert {daemon for daemon, _, _ in got} == {
+        "Docker 20.10.24",
+        "Docker 28.5.2",
+    }  # the oldest and the newest
+    images = got["Docker 20.10.24", "images.list", False]
+    assert images["path"] == "/v1.24/images/json"
     assert images["trimmed"] == f"the first {tool.MAX_ITEMS} of 7 items"
     assert [i["Id"] for i in json.loads(images["body"])] == [f"sha256:{i}" for i in range(tool.MAX_ITEMS)]
-    events = got["Docker 20.10.24", "system.events"]
-    assert events["trimmed"] == f"the first {tool.MAX_DOCUMENTS} of 9 documents"
-    assert events["body"] == "".join(
-        json.dumps({"status": "start", "n": n, "v": "1.21"}) + "\n" for n in range(tool.MAX_DOCUMENTS)
-    )
-    inspect = got["Docker 28.5.2", "containers.inspect"]
-    assert inspect["trimmed"] is None and inspect["body"] == json.dumps({"Id": "c1", "v": "1.51"})
+    assert got["Docker 20.10.24", "containers.inspect", False]["version"] == "1.18"  # "oldest", from 1.18
+    inspect = got["Docker 28.5.2", "containers.inspect", False]
+    assert inspect["version"] == "1.24"  # the oldest it serves
+    assert inspect["trimmed"] is None and inspect["body"] == json.dumps({"Id": "c1", "v": "1.24"})
     assert inspect["source"] == "tests/fixtures/recorded/docker-28.5.2.json"
+    # the oldest daemon's events, container events only, with Type, Action and Actor taken out
+    events = got["Docker 20.10.24", "system.events", True]
+    assert events["path"] == "/v1.21/events?since=1&until=2"
+    assert events["ablated"] == {"removed": ["Type", "Action", "Actor"], "as": "API 1.21 (Docker 1.9)"}
+    kept = [json.loads(line) for line in events["body"].splitlines()]
+    assert kept == [{"status": "start", "n": n, "v": "1.21"} for n in (1, 3)]
+    # an answer that lacks what is to be taken out gives no sample (the stats here have no online_cpus)
+    assert ("Docker 20.10.24", "containers.stats", True) not in got
     assert tool.main(["--recorded", str(tmp_path), "--out", str(out), "--check"]) == 0
     out.write_text("{}")
     assert tool.main(["--recorded", str(tmp_path), "--out", str(out), "--check"]) == 1
@@ -564,3 +659,90 @@ def test_ascii_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     assert isinstance(stream.buffer, io.BytesIO)
     text = stream.buffer.getvalue().decode("ascii")
     assert " - image list - " in text
+
+
+# ------------------------------------------------------------------------------------------ probe, recorded
+
+
+def recorded_daemon(fake: FakeDaemon, name_prefix: str) -> str:
+    """Serve a recording's answers to probe's questions (every API version) and its /version."""
+    daemon = next(d for d in load_recorded() if d.name.startswith(name_prefix))
+    answers: dict[str, tuple[int, Any]] = {}
+    for path in _cli.PROBE_PATHS:
+        exchange = next(e for e in daemon.exchanges if e.path == path and e.method == "GET")
+        for answer in exchange.answers:
+            if answer.version is not None:
+                answers[f"/v{answer.version}{path}"] = (answer.status, answer.json())
+    answers["/version"] = (200, daemon.exchange("system.version").newest().json())
+    fake.answers = answers
+    return daemon.api_version
+
+
+def test_probe_marks_underivable_fields_as_expected(
+    capsys: pytest.CaptureFixture[str], fake_daemon: FakeDaemon
+) -> None:
+    newest = recorded_daemon(fake_daemon, "docker-28.5")
+    status, out, err = run(capsys, "probe", "--host", f"unix://{fake_daemon.server_address}")
+    assert status == 0, err
+    info = out.split("\nGET /info\n")[1].split("\nGET ")[0]
+    # /info at API 1.24 cannot tell the firewall backend (1.48) nor the containerd sockets (1.46)
+    assert f"same structure as the API {newest} answer, and " in info
+    assert "= expected (cannot be derived): missing after normalising: FirewallBackend" in info
+    assert "= expected (cannot be derived): missing after normalising: Runtimes.runc.status" in info
+    assert "!" not in out  # every other answer has the newest answer's structure
+
+
+def test_underivable_fields_come_from_the_change_table() -> None:
+    fields = _cli.underivable_fields("/v1.24/info", Version("1.24"), Version("1.51"))
+    assert ("FirewallBackend",) in fields and ("Runtimes", "*", "status") in fields
+    assert ("SystemTime",) not in fields  # added in 1.18's change: not after 1.24
+    assert _cli.underivable_fields("/v1.24/info", Version("1.51"), Version("1.51")) == {}
+    assert _cli._inside(("Runtimes", "runc", "status"), ("Runtimes", "*", "status"), many=False)
+    assert not _cli._inside(("Runtimes",), ("Runtimes", "*", "status"), many=False)
+    assert _cli._inside((3, "Mounts", 0, "Mode"), ("Mounts", "*", "Mode"), many=True)
+
+
+# ------------------------------------------------------------------------------------------ messages
+
+
+def test_target_too_old_says_which_are_produced(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "images.json").write_text("[]")
+    argv = ["normalize", str(tmp_path / "images.json"), "--path", "/v1.41/images/json"]
+    status, _, err = run(capsys, *argv, "--target", "1.17")
+    assert_one_line_error(status, err, "'1.17' is not a version", "older than the oldest", "1.18 to", "from 1.18 on")
+    assert "upgrade" not in err
+    status, _, err = run(capsys, *argv, "--target", "1.99")
+    assert_one_line_error(status, err, "'1.99' is not a version", "upgrade normalize-engine")
+
+
+def test_changes_since_after_until_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "changes", "--since", "1.50", "--until", "1.40")
+    assert out == ""
+    assert_one_line_error(status, err, "--since 1.50 is not older than --until 1.40")
+    status, out, err = run(capsys, "changes", "--endpoint", "/v1.50/images/json", "--until", "1.40")
+    assert_one_line_error(status, err, "/v1.50 is not older than --until 1.40")
+    status, out, _ = run(capsys, "changes", "--since", "1.40", "--until", "1.50")
+    assert status == 0 and " response changes after API 1.40 up to API 1.50:" in out
+
+
+def test_shape_errors_name_the_path_given_in_english(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "object.json").write_text('{"x": 1}')
+    path = "/v1.41/images/json?all=1"
+    status, _, err = run(capsys, "normalize", str(tmp_path / "object.json"), "--path", path)
+    assert_one_line_error(status, err, f"GET {path}: ", "of an image list answer")
+    status, _, err = run(
+        capsys, "normalize", str(tmp_path / "object.json"), "--path", "/v1.41/containers/json"
+    )
+    assert_one_line_error(status, err, "GET /v1.41/containers/json: ", "of a container list answer")
+
+
+def test_every_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = _cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+    status, out, _ = run(capsys, "changes", "--help")
+    assert status == 0 and "or json for programs" in " ".join(out.split())

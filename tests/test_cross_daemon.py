@@ -51,6 +51,7 @@ FREE_MAPS = frozenset(
     }
 )
 
+
 @dataclass(frozen=True)
 class Difference:
     """A reviewed difference between two daemons that is not the API version's: how each daemon was built
@@ -72,17 +73,19 @@ def reviewed_differences(reference_version: str) -> tuple[str, ...]:
 DAEMON_DIFFERENCES: dict[str, Difference] = {
     "GraphDriver.Data": Difference("the vfs storage driver reports its layer ID only since Docker 23"),
     "CDISpecDirs": Difference("CDI is enabled by default since Docker 27, so newer daemons list its folders"),
-    "ExecIDs": Difference("a container with a health check has an exec running or not, depending on the moment"),
+    "ExecIDs": Difference(
+        "a container with a health check has an exec running or not, depending on the moment"
+    ),
     "RegistryConfig.Mirrors": Difference(
-        "26.1 and 28.5 send `null` at every version where 20.10 and 29.7 send `[]`; the newest daemon decides "
-        "(schemas/v1_52.py InfoRegistryMirrorsList), so against 26.1 and 28.5 the normalised 20.10 answer "
-        "keeps 29.7's form",
+        "26.1 and 28.5 send `null` at every version where 20.10 and 29.7 send `[]`; the newest daemon "
+        "decides (schemas/v1_52.py InfoRegistryMirrorsList), so against 26.1 and 28.5 the normalised "
+        "20.10 answer keeps 29.7's form",
         frozenset({"26", "28"}),
     ),
     "DockerVersion": Difference(
-        "a fact of the image: Docker 29's classic builder leaves `DockerVersion` empty, and from 1.52 an empty "
-        "one is left out (daemon/server/router/image/image_routes.go adds it back only when present); the "
-        "images of the older daemons were built by them and carry their version, which stays",
+        "a fact of the image: Docker 29's classic builder leaves `DockerVersion` empty, and from 1.52 an "
+        "empty one is left out (daemon/server/router/image/image_routes.go adds it back only when "
+        "present); the images of the older daemons were built by them and carry their version, which stays",
         frozenset({"29"}),
     ),
     "ImageUsage.Reclaimable": Difference(
@@ -222,7 +225,9 @@ def test_oldest_daemon_normalised_has_the_newer_daemons_structure(
     want = _documents(
         theirs.text, exchange.url(theirs.version), exchange.method, theirs.status, exchange.stream, target
     )
-    excused = reviewed_differences(str(new.info["Version"])) + underivable_paths(endpoint.name, str(ours.version), target)
+    excused = reviewed_differences(str(new.info["Version"])) + underivable_paths(
+        endpoint.name, str(ours.version), target
+    )
     if endpoint.many or exchange.stream:
         excused = tuple(f"*.{p}" for p in excused)
     want_shape = structure(prune(want, excused))

@@ -12,7 +12,6 @@ import pytest
 from packaging.version import Version
 
 import normalize_engine as ne
-
 from tests.oracle import Result, comparable, compare
 from tests.recorded import Daemon, Exchange, known_fault, known_faults, load_recorded
 

@@ -5,6 +5,7 @@
 #   tools/daemons.sh start [--allow-missing] [suite...]
 #   tools/daemons.sh stop [suite...]
 #   tools/daemons.sh status
+#   tools/daemons.sh clean                   # stop all, remove $NE_DAEMON_CACHE and $NE_DAEMON_ROOT
 #
 # Suites: bookworm (20.10), trixie (26.1), sid (whatever sid carries, 28.5 when written), docker29
 # (Docker 29.7.2 from ../shared/engines, its floor lowered to API 1.24 so that it answers every version the
@@ -526,6 +527,24 @@ cmd_status() {
     return "$rc"
 }
 
+cmd_clean() {
+    # Stop every daemon, then remove the unpacked engines (about 540 MB) and the daemons' sockets, data and
+    # logs. Debian's docker.io stays installed: `apt-get remove docker.io` removes it.
+    local d
+    cmd_stop
+    for d in "$CACHE" "$ROOT"; do
+        case "$d" in ""|/|/tmp|/var|/var/cache) die "refusing to remove '$d'" ;; esac
+        if [ -d "$d" ] && grep -q -e " $d/" -e " $d " /proc/mounts; then
+            die "file systems are still mounted under $d (see /proc/mounts); unmount them, then clean again"
+        fi
+        if [ -e "$d" ]; then
+            say "removing $d ($(du -sh "$d" 2>/dev/null | cut -f1))"
+            rm -rf --one-file-system "$d"
+        fi
+    done
+    say "clean"
+}
+
 main() {
     local cmd="${1:-}"
     shift || true
@@ -534,7 +553,8 @@ main() {
         start) cmd_start "$@" ;;
         stop) cmd_stop "$@" ;;
         status) cmd_status "$@" ;;
-        *) echo "usage: $0 install | start [--allow-missing] [suite...] | stop [suite...] | status" >&2; exit 2 ;;
+        clean) cmd_clean ;;
+        *) echo "usage: $0 install | start [--allow-missing] [suite...] | stop [suite...] | status | clean" >&2; exit 2 ;;
     esac
 }
 

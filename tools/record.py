@@ -490,6 +490,7 @@ def main(argv=None) -> int:
     g.add_argument("--socket", help="unix:///path/to/docker.sock")
     g.add_argument("--suite", action="append", help="suite(s) from daemons.json; repeatable")
     g.add_argument("--all", action="store_true", help="every daemon in daemons.json (one after the other unless --parallel)")
+    ap.add_argument("--name", help="with --socket: the suite name to record under (e.g. docker29)")
     ap.add_argument("--out", help="output file (one daemon only); default tests/fixtures/recorded/docker-<Version>.json")
     ap.add_argument("--populate", action="store_true", help="(re)build the state first (tools/populate.py)")
     ap.add_argument("--state", help="state JSON from populate (default: state.json beside the socket)")
@@ -499,7 +500,7 @@ def main(argv=None) -> int:
                     help="record the answers below the daemon's floor instead (tests/fixtures/floor/)")
     args = ap.parse_args(argv)
     if args.socket:
-        targets = [(args.socket, None)]
+        targets = [(args.socket, args.name)]
     elif args.all:
         targets = [(d["socket"], d["suite"]) for d in load_daemons()]
     else:
