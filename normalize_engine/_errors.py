@@ -8,8 +8,9 @@ who do not know this library::
     ├── InvalidBodyError(NormalizeError, ValueError)      the body is not JSON, or not of its endpoint's shape
     │   ├── TruncatedStreamError(InvalidBodyError)        a JSON stream ended inside a document
     │   └── ShapeError(InvalidBodyError)                  a value is not of the type its shape has there
-    │                                                     (raised inside chains; normalize() turns it into an
-    │                                                     InvalidBodyError naming the endpoint and the path)
+    │       │                                             (raised inside chains; normalize() turns it into an
+    │       │                                             InvalidBodyError naming the endpoint and the path)
+    │       └── HookFailed(ShapeError)                    a hand-written hook raised something else (its bug)
     ├── UnknownVersionError(NormalizeError, ValueError)   a version string the library cannot place
     ├── UnknownEndpointError(NormalizeError, ValueError)  an endpoint name or path the library does not know
     ├── UnsupportedClientError(NormalizeError, TypeError) wrap() was given no docker-py client or session
@@ -25,6 +26,7 @@ this package and outside the HTTP stack under it (requests, urllib3, docker-py),
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import warnings
@@ -32,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "DeclarationError",
+    "HookFailed",
     "InvalidBodyError",
     "NormalizeError",
     "NormalizeWarning",
@@ -75,6 +78,38 @@ class ShapeError(InvalidBodyError):
     def describe(self) -> str:
         where = "".join(self.where) or "the top level"
         return f"expected {self.expected} at {where}, got {json_type(self.got)}"
+
+
+class HookFailed(ShapeError):
+    """A hand-written hook (``migrate()``, a ``Derived`` or ``Convert`` function, a custom field) raised
+    something else than :class:`ShapeError`: a bug in the hook, which assumed a type the body does not
+    have. The compiled chains raise it in place of the builtin, so that ``normalize()`` can say which change
+    failed, where, and on what, instead of letting a ``TypeError`` escape; ``error`` is the original."""
+
+    def __init__(self, change: str, error: BaseException, got: Any) -> None:
+        super().__init__(change, got)
+        self.change = change
+        self.error = error
+
+    def describe(self) -> str:
+        where = "".join(self.where) or "the top level"
+        return (
+            f"{self.change} failed on {json_type(self.got)} at {where} ({_excerpt(self.got)}) with "
+            f"{type(self.error).__name__}: {self.error}. This is a bug in normalize-engine (a hook assumed a "
+            "type the body does not have there): please report it with this message"
+        )
+
+
+def _excerpt(value: Any) -> str:
+    """What ``value`` is, for messages, without its values (bodies may hold secrets: ``Config.Env``): the
+    keys of an object (a few), the length of an array or a string."""
+    if type(value) is dict:
+        keys = [repr(key)[:40] for key in itertools.islice(value, 6)]
+        more = ", ..." if len(value) > 6 else ""
+        return f"keys {', '.join(keys)}{more}" if keys else "no keys"
+    if type(value) is list or type(value) is str:
+        return f"{len(value)} {'items' if type(value) is list else 'characters'}"
+    return "a value"
 
 
 def json_type(value: Any) -> str:

@@ -13,7 +13,7 @@ from ._compiler import Step
 from ._context import OWNED, REQUEST, Request
 from ._decoding import JSON
 from ._endpoints import Endpoint, Kind, route
-from ._errors import InvalidBodyError, ShapeError, UnknownVersionError
+from ._errors import HookFailed, InvalidBodyError, NormalizeError, ShapeError, UnknownVersionError
 from ._registry import DOCKER, Registry
 from ._versions import parse_version, split_path
 
@@ -59,10 +59,20 @@ class Plan:
         ownership = OWNED.set(True if owned else set())
         try:
             return run(document, owned)
+        except HookFailed as exc:  # a hook assumed a type the body does not have: say which, where, on what
+            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from exc.error
         except ShapeError as exc:
             raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
         except RecursionError:
             raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
+        except (NormalizeError, MemoryError):
+            raise
+        except Exception as exc:  # the backstop: a bug of the chain itself, said as one, never a builtin
+            raise InvalidBodyError(
+                f"{self.method} {self.path}: normalize-engine failed on this answer with "
+                f"{type(exc).__name__}: {exc}. This is a bug in normalize-engine: please report it with this "
+                "message"
+            ) from exc
         finally:
             OWNED.reset(ownership)
             REQUEST.reset(token)

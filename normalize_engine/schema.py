@@ -14,6 +14,7 @@ from .changes import Change as Change
 from .changes import Convert as Convert
 from .changes import Derived as Derived
 from .changes import Each as Each
+from .changes import HookFailed as HookFailed
 from .changes import Nested as Nested
 from .changes import OmittedWhen as OmittedWhen
 from .changes import Removed as Removed
@@ -29,5 +30,7 @@ from .changes import map_items as map_items
 from .changes import map_values as map_values
 from .changes import only_builtin_networks as only_builtin_networks
 from .changes import own as own
+from .changes import typed as typed
+from .changes import typed_list as typed_list
 from .changes.fields import _ChangeField as _ChangeField
 from .changes.hooks import _owned as _owned

@@ -17,6 +17,7 @@ from normalize_engine.changes import (
     edit,
     is_user_defined_network,
     own,
+    typed_list,
 )
 from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
 
@@ -92,11 +93,9 @@ class ContainerDNSNames(Change):
                 continue
             if names is None:
                 names = _container_dns_names(data)
-            aliases = endpoint.get("Aliases")
+            aliases = typed_list(endpoint, "Aliases", str, [], at=("NetworkSettings", "Networks", net))
             before, after = names
-            endpoint["DNSNames"] = dedup(
-                before + aliases + after if type(aliases) is list else before + after
-            )
+            endpoint["DNSNames"] = dedup(before + aliases + after)
         return data
 
 

@@ -16,6 +16,7 @@ from packaging.version import Version
 import normalize_engine as ne
 from normalize_engine import _chains, _cli
 from normalize_engine._compiler import fuse
+from normalize_engine._errors import HookFailed
 from normalize_engine._registry import DOCKER
 from normalize_engine.changes import Change, Removed
 from normalize_engine.changes.hooks import own
@@ -50,15 +51,16 @@ class BrokenHook(Change):
 
 def test_a_traceback_from_a_failing_hook_shows_the_generated_line_and_its_change() -> None:
     chain = fuse((DropLegacy, BrokenHook))
-    with pytest.raises(ZeroDivisionError) as caught:
+    with pytest.raises(HookFailed) as caught:  # what the chain makes of the hook's ZeroDivisionError
         chain({"Legacy": 1, "Used": 1, "Total": 0})
-    text = "".join(traceback.format_exception(caught.value))
-    frame = next(
-        f for f in traceback.extract_tb(caught.value.__traceback__) if f.filename.startswith("<normalize")
-    )
+    assert "BrokenHook.migrate" in caught.value.describe()
+    error = caught.value.__cause__
+    assert isinstance(error, ZeroDivisionError)
+    text = "".join(traceback.format_exception(caught.value))  # the cause's traceback first, then this one
+    frame = next(f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<normalize"))
     assert frame.line == "n = BrokenHook_migrate(obj)" and frame.line in text
-    above = linecache.getline(frame.filename, frame.lineno - 1).strip()
-    assert above == "# 1.56 BrokenHook: migrate()"
+    above = [linecache.getline(frame.filename, n).strip() for n in range(frame.lineno - 1, 0, -1)]
+    assert next(line for line in above if line.startswith("#")) == "# 1.56 BrokenHook: migrate()"
     assert 'data["Ratio"] = data["Used"] / data["Total"]' in text  # and the hook's own line below it
 
 

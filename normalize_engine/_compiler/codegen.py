@@ -20,7 +20,7 @@ from .literals import default as _default
 from .literals import empty_test as _empty_test
 from .literals import match as _match
 from .planning import merge, passes
-from .writer import Writer
+from .writer import Writer, member_label, shape_of
 from .writer import ident as _ident
 
 __all__ = ["MAX_INLINE_DEPTH", "Writer", "emit_shape"]
@@ -67,6 +67,7 @@ def emit_shape(
     if not checked:
         w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
     w.add(ind, f"{owned} = inplace")
+    w.own_fields(shapes)
     for index, (hook, by_key) in enumerate(passes(shapes)):
         if hook is not None:
             shape = type(getattr(hook, "__self__", None))
@@ -74,7 +75,8 @@ def emit_shape(
             w.add(ind, f"# {w.label(shape)}: migrate()")
             h = w.const(hook, "migrate")
             # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
-            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
+            w.guarded(ind, f"n = {h}({var})", member_label(shape_of(hook, shapes), "migrate"), var)
+            w.add(ind, f"if n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
         groups = [(key, merge(fields)) for key, fields in by_key.items()]
@@ -96,7 +98,15 @@ def emit_shape(
                 if not quiet:
                     w.add(at, "try:")
                 _emit_field(w, key, ops, var, owned, depth, body)
-                if not quiet:
+                if not quiet and all(type(op) is Derived for op in ops):
+                    # A Derived field reads its object: an error it found says where, or is at its key; a
+                    # failure of its function is on the object.
+                    w.add(
+                        at,
+                        "except ShapeError as exc:\n    if not exc.where and type(exc) is ShapeError:\n"
+                        f"        exc.where.insert(0, {'.' + key!r})\n    raise",
+                    )
+                elif not quiet:
                     w.add(at, f"except ShapeError as exc:\n    exc.where.insert(0, {'.' + key!r})\n    raise")
 
 
@@ -140,12 +150,15 @@ def _emit_field(w: Writer, key: str, ops: list[Any], var: str, owned: str, depth
         return
     if type(op) is Derived:
         derive = w.const(op.derive, f"derive_{_ident(key)}")
-        w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
+        w.add(ind, f"if {k} not in {var}:")
+        w.guarded(ind + 1, f"new = {derive}({var})", w.failure_label(op, key), var)
+        w.add(ind + 1, "if new is not MISSING:")
         w.add(ind + 2, f"{_own(w, var, owned, depth, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
         convert = w.const(op.convert, f"convert_{_ident(key)}")
-        w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]\n    new = {convert}(old)")
+        w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]")
+        w.guarded(ind + 1, f"new = {convert}(old)", w.failure_label(op, key), "old")
         w.add(
             ind + 1,
             "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
@@ -193,7 +206,9 @@ def _emit_value_run(w: Writer, k: str, ops: list[Any], var: str, owned: str, dep
     ):
         items = list(run_)
         if custom:
-            w.add(ind, f"{x} = _slot({w.const(tuple(items), f'fields_{_ident(k)}')}, {x})")
+            labels = "; ".join(w.failure_label(op, k.strip("'")) for op in items)
+            slot = w.const(tuple(items), f"fields_{_ident(k)}")
+            w.guarded(ind, f"{x} = _slot({slot}, {x})", labels, x)
             continue
         for op in items:
             if isinstance(op, tuple):
@@ -211,7 +226,8 @@ def _emit_value_run(w: Writer, k: str, ops: list[Any], var: str, owned: str, dep
                 w.add(ind, f"if {_match(w, op.old, x)}:\n    {x} = {_default(w, op.new)}")
             else:  # Convert
                 convert = w.const(op.convert, f"convert_{_ident(k)}")
-                w.add(ind, f"if {x} is not MISSING:\n    {x} = {convert}({x})")
+                w.add(ind, f"if {x} is not MISSING:")
+                w.guarded(ind + 1, f"{x} = {convert}({x})", w.failure_label(op, k.strip("'")), x)
     w.add(
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",

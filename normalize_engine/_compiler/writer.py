@@ -7,13 +7,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import ShapeError
+from .._errors import HookFailed, NormalizeError, ShapeError
 from ..changes import MISSING, Each, Nested, Shape, Values
 from ..changes.fields import _ChangeField
 from ..changes.hooks import _owned
 from .planning import Step
 
-__all__ = ["Writer", "ident"]
+__all__ = ["Writer", "ident", "member_label", "shape_of"]
 
 _SCALARS = frozenset({str, int, float, bool})
 
@@ -25,9 +25,15 @@ def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
     return value
 
 
+# What a hand-written hook may raise as it is: the body's shape is wrong (ShapeError, RecursionError), or it
+# says so itself (NormalizeError), or the process is out of memory. Anything else becomes HookFailed.
+_PASSED = (ShapeError, RecursionError, MemoryError, NormalizeError)
+
 _HELPERS: dict[str, Any] = {
     "MISSING": MISSING,
     "ShapeError": ShapeError,
+    "HookFailed": HookFailed,
+    "_PASSED": _PASSED,
     "_slot": _slot,
     "_owned": _owned,
     "_SCALARS": _SCALARS,
@@ -51,6 +57,28 @@ class Writer:
         #: id of a field or shape -> (version, change name) of the change that declares it
         self.owners: dict[int, tuple[str, str]] = {}
         self.context = ""  # the change whose code is being written: the stem of its constants' names
+        self.declaring: dict[int, type[Shape]] = {}  # id of a field -> the shape that declares it
+
+    def own_fields(self, shapes: tuple[type[Shape], ...]) -> None:
+        for shape in shapes:
+            for _, fld in shape.declared():
+                self.declaring.setdefault(id(fld), shape)
+
+    def failure_label(self, fld: _ChangeField, key: str) -> str:
+        """What a field's function is, for messages: ``EventScope.scope, a Derived field (...)``."""
+        shape = self.declaring.get(id(fld))
+        kind = type(fld).__name__
+        return f"{key}, a {kind} field" if shape is None else member_label(shape, f"{key}, a {kind} field")
+
+    def guarded(self, indent: int, call: str, label: str, got: str) -> None:
+        """``call`` (a statement calling a hand-written function), with anything it raises but a
+        ShapeError (and the like, ``_PASSED``) turned into a HookFailed naming ``label`` and ``got``."""
+        what = self.const(label, "label")
+        self.add(
+            indent,
+            f"try:\n    {call}\nexcept _PASSED:\n    raise\n"
+            f"except Exception as exc:\n    raise HookFailed({what}, exc, {got}) from exc",
+        )
 
     def own_shapes(self, shapes: tuple[type[Shape], ...]) -> None:
         """Remember which change each field (at any depth) of ``shapes`` comes from."""
@@ -111,3 +139,16 @@ class Writer:
 def ident(key: str) -> str:
     """A key as part of a Python name (``"Config.Env"`` or ``'"x-y"'`` -> ``Config_Env``, ``x_y``)."""
     return re.sub(r"\W", "_", key.strip("'\"")) or "key"
+
+
+def shape_of(hook: Step, shapes: tuple[type[Shape], ...]) -> type[Shape]:
+    """The shape whose ``migrate()`` ``hook`` is (a bound method of an instance of it)."""
+    owner = type(getattr(hook, "__self__", None))
+    return next((shape for shape in shapes if shape is owner), shapes[0])
+
+
+def member_label(shape: type[Shape], member: str) -> str:
+    """What failed, for messages: ``ContainerDNSNames.migrate (schemas/v1_44.py)``."""
+    module = shape.__module__
+    where = f"schemas/{module.rpartition('.')[2]}.py" if ".schemas." in f".{module}" else module
+    return f"{shape.__qualname__}.{member} ({where})"

@@ -99,9 +99,9 @@ is why hooks need not know which way they are run.
 from __future__ import annotations
 
 from .._context import Request, current_request
-from .._errors import ShapeError
+from .._errors import HookFailed, ShapeError
 from .fields import MISSING, Added, Convert, Derived, OmittedWhen, Removed, Replaced
-from .hooks import edit, own
+from .hooks import edit, own, typed, typed_list
 from .moby import is_user_defined_network, only_builtin_networks
 from .shapes import Change, Each, Nested, Shape, Values, map_items, map_values
 
@@ -112,6 +112,7 @@ __all__ = [
     "Convert",
     "Derived",
     "Each",
+    "HookFailed",
     "Nested",
     "OmittedWhen",
     "Removed",
@@ -127,4 +128,6 @@ __all__ = [
     "map_values",
     "only_builtin_networks",
     "own",
+    "typed",
+    "typed_list",
 ]

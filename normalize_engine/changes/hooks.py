@@ -12,6 +12,9 @@ object itself when the library decoded the body and nothing else holds it, a sha
         ...                                   # change networks in place
         return data
 
+Values a hook reads, it reads with :func:`typed` and :func:`typed_list`, which raise a ``ShapeError``
+(an answer not of its endpoint's shape) instead of letting a ``TypeError`` escape.
+
 Never ``out = dict(data)`` and never mutate what was not taken through ``own``/``edit``: the caller's
 objects must stay as they were, and the compiled chains rely on ``own``/``edit`` to copy each object at
 most once per call.
@@ -19,11 +22,13 @@ most once per call.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .._context import OWNED
+from .._errors import ShapeError
 
-__all__ = ["edit", "own"]
+__all__ = ["edit", "own", "typed", "typed_list"]
 
 _owned = OWNED.get
 
@@ -60,3 +65,100 @@ def edit(data: dict[str, Any], key: str) -> Any:
     if taken is not value:
         data[key] = taken
     return taken
+
+
+# ------------------------------------------------------------------------------------------ typed reads
+
+
+_KIND_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    dict: "an object",
+    list: "an array",
+}
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """``isinstance`` for JSON values, where a boolean is not a number (``True`` is no ``int`` here)."""
+    if type(value) is bool:
+        return bool in kind if isinstance(kind, tuple) else kind is bool
+    return isinstance(value, kind)
+
+
+def _where(at: tuple[str | int, ...]) -> list[str]:
+    return [f"[{part}]" if type(part) is int else f".{part}" for part in at]
+
+
+def typed(
+    obj: Mapping[str, Any],
+    key: str,
+    kind: type | tuple[type, ...],
+    default: Any = None,
+    *,
+    at: tuple[str | int, ...] = (),
+) -> Any:
+    """``obj[key]`` for a hook that needs it to be a ``kind`` (``str``, ``dict``, ``(int, float)``, ...):
+    the value when it is one, ``default`` when the key is absent or null.
+
+    Hooks read values of the body with it instead of assuming their type: a body that holds something else
+    there is not of its endpoint's shape, and the hook says so as the declarative fields do.
+
+    :param at: the path of ``obj`` inside the object the hook was given, for the message
+        (``("NetworkSettings", "Networks", name)``).
+    :raises ShapeError: the value is of another type (``normalize()`` raises it as ``InvalidBodyError``).
+
+    >>> typed({"Type": "container"}, "Type", str)
+    'container'
+    >>> typed({"Type": None}, "Type", str, "")
+    ''
+    >>> typed({"Type": ["x"]}, "Type", str)
+    Traceback (most recent call last):
+    ...
+    normalize_engine._errors.ShapeError: a string
+    """
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not _is(value, kind):
+        error = ShapeError(_kind_name(kind), value)
+        error.where = [*_where(at), f".{key}"]
+        raise error
+    return value
+
+
+def typed_list(
+    obj: Mapping[str, Any],
+    key: str,
+    kind: type | tuple[type, ...],
+    default: Any = None,
+    *,
+    at: tuple[str | int, ...] = (),
+) -> Any:
+    """``obj[key]`` for a hook that needs an array of ``kind`` items: the array when it is one (its items
+    all ``kind``), ``default`` when the key is absent or null.
+
+    :raises ShapeError: the value is not an array, or an item is not a ``kind``, naming the item.
+
+    >>> typed_list({"Aliases": ["db"]}, "Aliases", str)
+    ['db']
+    >>> typed_list({"Aliases": [["db"]]}, "Aliases", str)
+    Traceback (most recent call last):
+    ...
+    normalize_engine._errors.ShapeError: a string
+    """
+    value = typed(obj, key, list, default, at=at)
+    if value is default:
+        return value
+    for index, item in enumerate(value):
+        if not _is(item, kind):
+            error = ShapeError(_kind_name(kind), item)
+            error.where = [*_where(at), f".{key}", f"[{index}]"]
+            raise error
+    return value
