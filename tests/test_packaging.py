@@ -109,3 +109,17 @@ def test_daemons_clean_refuses_a_system_folder(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "refusing to remove '/var/cache'" in proc.stderr
     assert Path("/var/cache").is_dir()
+
+
+def test_every_package_folder_is_declared() -> None:
+    """setuptools is given the package list by hand (schemas/ ships as normalize_engine.schemas): a folder
+    of the package that is not in it would be missing from the wheel, though an editable install works."""
+    declared = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    found = {"normalize_engine", "normalize_engine.schemas"} | {
+        ".".join(folder.relative_to(REPO).parts)
+        for folder in (REPO / "normalize_engine").rglob("*")
+        if folder.is_dir() and folder.name != "__pycache__"
+    }
+    assert found == declared
