@@ -146,7 +146,7 @@ cmd_install() {
     [ "${#todo[@]}" = 0 ] && return 0
     local d="$CACHE/apt" uri opts suites=(bookworm) s
     mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts"
-    # only the suites these versions need (experimental also needs sid's libraries)
+    # only the suites these versions need (experimental also needs sid's libraries): 4.3.1 alone is quick
     for v in "${todo[@]}"; do
         case "$v" in
             5.4.2) suites+=(trixie) ;;
@@ -157,15 +157,10 @@ cmd_install() {
     uri="$(mirror_uri)"
     printf '%s\n' "${suites[@]}" | awk '!seen[$0]++' | while read -r s; do
         echo "deb [signed-by=$KEYRING] $uri $s main"
-    done >"$d/sources.list.new"
+    done >"$d/sources.list"
     mapfile -t opts < <(private_apt_opts)
-    if ! cmp -s "$d/sources.list.new" "$d/sources.list" || ! compgen -G "$d/lists/*_Packages*" >/dev/null; then
-        # a list of all four suites serves every later install too
-        for s in bookworm trixie sid experimental; do echo "deb [signed-by=$KEYRING] $uri $s main"; done >"$d/sources.list"
-        say "private apt-get update (bookworm trixie sid experimental from $uri)"
-        apt-get "${opts[@]}" update -qq >/dev/null
-    fi
-    rm -f "$d/sources.list.new"
+    say "private apt-get update ($(printf '%s ' "${suites[@]}" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | tr '\n' ' ')from $uri)"
+    apt-get "${opts[@]}" update -qq >/dev/null
     for v in "${todo[@]}"; do install_one "$v"; done
     say "install done"
 }
