@@ -1,4 +1,4 @@
-"""Podman's recorded answers (tests/fixtures/podman/, made by ``tools/record.py --podman``) through the library.
+"""Podman's recorded answers (tests/fixtures/podman/, by ``tools/record.py --podman``) through the library.
 
 No live Podman is needed. For every recorded answer of the four Podman versions:
 
@@ -78,7 +78,11 @@ def normalise(exchange: Exchange, answer: Answer, text: str | None = None, versi
     if exchange.stream:
         return list(
             ne.normalize_stream(
-                [body], exchange.path, method=exchange.method, version=source, **_headers(STREAM_PARAMS, answer)
+                [body],
+                exchange.path,
+                method=exchange.method,
+                version=source,
+                **_headers(STREAM_PARAMS, answer),
             )
         )
     return ne.normalize(
@@ -108,7 +112,9 @@ def _cases() -> list[Any]:
                     k.lower() for k in answer.headers
                 }:
                     out.append(
-                        pytest.param(daemon, exchange, answer, id=f"{daemon.name}:{exchange.key}@{answer.version}")
+                        pytest.param(
+                            daemon, exchange, answer, id=f"{daemon.name}:{exchange.key}@{answer.version}"
+                        )
                     )
     return out
 
@@ -154,12 +160,6 @@ def keys(document: Any, path: str = "") -> Iterator[str]:
     elif isinstance(document, list):
         for item in document:
             yield from keys(item, f"{path}.*" if path else "*")
-
-
-def _documents(exchange: Exchange, answer: Answer) -> Any:
-    if exchange.stream:
-        return list(ne.normalize_stream([answer.text], exchange.path, method=exchange.method, target=ne.LATEST))
-    return json.loads(answer.text)
 
 
 @cache

@@ -157,15 +157,18 @@ def check_podman(fx: Fixture) -> list[str]:
             h = {k.lower(): v for k, v in a["headers"].items()}
             if a["status"] == 404 and "libpod-api-version" not in h:
                 continue  # unknown paths (plugins, swarm) answer a bare text 404
-            expect(h.get("api-version") == fx.api, f"{e['key']}@{a['version']}: Api-Version {h.get('api-version')}")
+            expect(h.get("api-version") == fx.api,
+                   f"{e['key']}@{a['version']}: Api-Version {h.get('api-version')}")
             expect(h.get("libpod-api-version") == dm["LibpodApiVersion"],
                    f"{e['key']}@{a['version']}: Libpod-Api-Version {h.get('libpod-api-version')}")
     version = fx.json("system.version", hi)
-    expect((version.get("Components") or [{}])[0].get("Name") == "Podman Engine", "/version names no Podman Engine")
+    expect((version.get("Components") or [{}])[0].get("Name") == "Podman Engine",
+           "/version names no Podman Engine")
     # compat import names images docker.io/library/...; Podman-only keys are there
     images = fx.json("images.list", hi)
     tags = {t for im in images for t in im.get("RepoTags") or []}
-    expect("docker.io/library/ne-base:1" in tags, f"images.list has no docker.io/library/ne-base:1 ({sorted(tags)})")
+    expect("docker.io/library/ne-base:1" in tags,
+           f"images.list has no docker.io/library/ne-base:1 ({sorted(tags)})")
     expect(any("Names" in im for im in images), "images.list has no Podman Names")
     expect("BuildahVersion" in fx.body("system.info", hi), "/info has no BuildahVersion")
     # states, health run by hand, errors, events

@@ -48,7 +48,8 @@ def podman_for_version(version: str, root: str | None = None) -> dict:
     for d in load_podmans(root):
         if d["version"] == version:
             return d
-    raise SystemExit(f"Podman {version!r} is not in podmans.json (is it started? tools/podman.sh start {version})")
+    raise SystemExit(f"Podman {version!r} is not in podmans.json "
+                     f"(is it started? tools/podman.sh start {version})")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):

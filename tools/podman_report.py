@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How each recorded Podman's normalised answers differ in structure from Docker 29.7's (issue 15's work list).
+"""How each recorded Podman's normalised answers differ in structure from Docker 29.7's (issue 15's to-do).
 
     .venv/bin/python tools/podman_report.py            # per exchange, then the summary
     .venv/bin/python tools/podman_report.py --summary  # the summary only
@@ -26,10 +26,11 @@ from typing import Any
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
+from packaging.version import Version  # noqa: E402
+
 import normalize_engine as ne  # noqa: E402
 from normalize_engine._endpoints import Kind, route  # noqa: E402
 from normalize_engine._versions import split_path  # noqa: E402
-from packaging.version import Version  # noqa: E402
 from tests.oracle import diff, prune, underivable_paths  # noqa: E402
 from tests.recorded import Answer, Daemon, Exchange, load_podman, load_recorded  # noqa: E402
 from tests.test_cross_daemon import reconcile, structure  # noqa: E402
@@ -84,7 +85,7 @@ def compare(podman: Daemon, docker: Daemon, exchange: Exchange) -> tuple[str, li
     try:
         got = normalised(exchange, ours, source)
         want = normalised(theirs_ex, theirs, str(theirs.version))
-    except Exception as e:  # noqa: BLE001 (a report: say what broke)
+    except Exception as e:
         return "error", [f"{type(e).__name__}: {e}"]
     excused = underivable_paths(endpoint.name, source, ne.LATEST)
     if endpoint.many or exchange.stream:
@@ -132,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         judged = counts["alike"] + counts["differ"] + counts["status"] + counts["error"]
         print(f"\nPodman {podman.info['Version']}: {counts['alike']} of {judged} exchanges alike, "
               f"{counts['differ']} differ in structure, {counts['status']} answer another status, "
-              f"{counts['error']} fail to normalise ({counts['skip']} not comparable: raw, empty or not recorded "
-              f"on Docker); {len(paths)} distinct differences. Most frequent:")
+              f"{counts['error']} fail to normalise ({counts['skip']} not comparable: raw, empty or "
+              f"not recorded on Docker); {len(paths)} distinct differences. Most frequent:")
         for line, n in paths.most_common(args.top):
             print(f"  {n:3}x {line}")
     return 0

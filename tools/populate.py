@@ -59,7 +59,8 @@ VOLATILE = [
 
 
 def engine_of(version: dict) -> str:
-    """ "podman" for Podman's Docker-compatible socket (its /version names the "Podman Engine"), else "docker"."""
+    """ "podman" for Podman's Docker-compatible socket (its /version names the "Podman Engine"), else
+    "docker"."""
     comps = version.get("Components") or []
     if comps and isinstance(comps[0], dict) and comps[0].get("Name") == "Podman Engine":
         return "podman"

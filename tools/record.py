@@ -41,7 +41,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import populate as pop  # noqa: E402
-from engine_client import Answer, Client, daemon_for_suite, load_daemons, load_podmans, podman_for_version  # noqa: E402
+from engine_client import (  # noqa: E402
+    Answer, Client, daemon_for_suite, load_daemons, load_podmans, podman_for_version)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(REPO, "tests", "fixtures", "recorded")
@@ -449,7 +450,8 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
     if engine == "podman":
         versions = [v for v in versions if v in PODMAN_VERSIONS or v == versions[-1]]
         swarm = False
-    log(f"{suite or sock}: {engine} {ver['Version']} API {versions[0]}..{versions[-1]} ({len(versions)} versions + unprefixed)")
+    log(f"{suite or sock}: {engine} {ver['Version']} API {versions[0]}..{versions[-1]} "
+        f"({len(versions)} versions + unprefixed)")
     r = Recorder(c, versions, engine)
     t = time.monotonic()
     if do_populate:
@@ -499,7 +501,8 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
             "LibpodApiVersion": vans.header("Libpod-Api-Version"),
             "ApiVersionHeader": vans.header("Api-Version"),
             "Server": vans.header("Server"),
-            "Components": [{"Name": x.get("Name"), "Version": x.get("Version")} for x in ver.get("Components") or []],
+            "Components": [{"Name": x.get("Name"), "Version": x.get("Version")}
+                           for x in ver.get("Components") or []],
         })
         return write_fixture(doc, out or os.path.join(PODMAN_DIR, f"podman-{ver['Version']}.json"), r)
     return write_fixture(doc, out or os.path.join(OUT_DIR, f"docker-{ver['Version']}.json"), r)
@@ -523,7 +526,8 @@ def main(argv=None) -> int:
     g.add_argument("--socket", help="unix:///path/to/docker.sock")
     g.add_argument("--suite", action="append", help="suite(s) from daemons.json; repeatable")
     g.add_argument("--all", action="store_true", help="every daemon in daemons.json (one after the other unless --parallel)")
-    g.add_argument("--podman", action="append", help="Podman version(s) from podmans.json (tools/podman.sh); repeatable")
+    g.add_argument("--podman", action="append",
+                   help="Podman version(s) from podmans.json (tools/podman.sh); repeatable")
     g.add_argument("--all-podman", action="store_true", help="every Podman in podmans.json")
     ap.add_argument("--name", help="with --socket: the suite name to record under (e.g. docker29)")
     ap.add_argument("--out", help="output file (one daemon only); default tests/fixtures/recorded/docker-<Version>.json")

@@ -64,15 +64,22 @@ def _rootfs() -> bytes:
 def podman(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     found = {p["version"]: p for p in live_podmans()}
     if request.param not in found:
-        message = f"no live Podman: run `tools/podman.sh install && tools/podman.sh start` ({PODMAN_ROOT}/podmans.json)"
+        message = (
+            "no live Podman: run `tools/podman.sh install && tools/podman.sh start` "
+            f"({PODMAN_ROOT}/podmans.json)"
+        )
         if os.environ.get("CI"):
             pytest.fail("CI must start a Podman before the tests: " + message)
         pytest.skip(message)
     entry = found[request.param]
     client = docker.DockerClient(base_url=entry["socket"], version="auto", timeout=60)
     _cleanup(client)
-    client.api.import_image_from_data(_rootfs(), repository=f"{NAME}-base", tag="latest", changes=['CMD ["/bin/sh"]'])
-    container = client.containers.create(IMAGE, ["sleep", "1000"], name=f"{NAME}-sleeper", labels={"ne.live": "1"})
+    client.api.import_image_from_data(
+        _rootfs(), repository=f"{NAME}-base", tag="latest", changes=['CMD ["/bin/sh"]']
+    )
+    container = client.containers.create(
+        IMAGE, ["sleep", "1000"], name=f"{NAME}-sleeper", labels={"ne.live": "1"}
+    )
     container.start()
     entry = {**entry, "client": client, "container": container.id}
     try:
