@@ -77,13 +77,15 @@ private_apt_opts() {
 }
 
 install_host() {
-    # bookworm's own tools (the system's sources: the private ones would give sid's patchelf)
-    local need=() p
-    for p in runc iptables nftables busybox-static patchelf; do
+    # bookworm's own tools (the system's sources: the private ones would give sid's patchelf); nft only
+    # for 6.1.1, whose netavark 2.0 writes nftables rules (the others: iptables)
+    local need=() p want=(runc iptables busybox-static patchelf)
+    case " $* " in *" 6.1.1 "*) want+=(nftables) ;; esac
+    for p in "${want[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
     done
     if [ "${#need[@]}" = 0 ]; then
-        say "host: runc iptables nftables busybox-static patchelf already installed"
+        say "host: ${want[*]} already installed"
         return
     fi
     say "host: apt-get install ${need[*]}"
@@ -139,7 +141,7 @@ install_one() {
 cmd_install() {
     local versions v todo=()
     mapfile -t versions < <(parse_versions "$@")
-    install_host
+    install_host "${versions[@]}"
     for v in "${versions[@]}"; do
         if installed "$v"; then say "$v: already unpacked in $CACHE/$v ($(cat "$CACHE/$v/.ok"))"; else todo+=("$v"); fi
     done
