@@ -36,12 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from ._errors import NormalizeError
 from .schema import (
     MISSING,
     Added,
     Convert,
     Derived,
     Each,
+    HookFailed,
     Nested,
     OmittedWhen,
     Removed,
@@ -75,9 +77,15 @@ def _slot(fields: tuple[_ChangeField, ...], value: Any) -> Any:
     return value
 
 
+# What a hand-written hook may raise as it is: the body's shape is wrong (ShapeError, RecursionError), or it
+# says so itself (NormalizeError), or the process is out of memory. Anything else becomes HookFailed.
+_PASSED = (ShapeError, RecursionError, MemoryError, NormalizeError)
+
 _HELPERS: dict[str, Any] = {
     "MISSING": MISSING,
     "ShapeError": ShapeError,
+    "HookFailed": HookFailed,
+    "_PASSED": _PASSED,
     "_slot": _slot,
     "_owned": _owned,
     "_SCALARS": _SCALARS,
@@ -228,6 +236,28 @@ class _Writer:
         self.names: dict[str, Any] = dict(_HELPERS)
         self.lines: list[str] = []
         self._ids = itertools.count()
+        self.owners: dict[int, type[Shape]] = {}  # id of a field -> the shape that declares it
+
+    def own_fields(self, shapes: tuple[type[Shape], ...]) -> None:
+        for shape in shapes:
+            for _, fld in shape.declared():
+                self.owners.setdefault(id(fld), shape)
+
+    def label(self, fld: _ChangeField, key: str) -> str:
+        """What a field's function is, for messages: ``EventScope.scope, a Derived field (...)``."""
+        shape = self.owners.get(id(fld))
+        kind = type(fld).__name__
+        return f"{key}, a {kind} field" if shape is None else _label(shape, f"{key}, a {kind} field")
+
+    def guarded(self, indent: int, call: str, label: str, got: str) -> None:
+        """``call`` (a statement calling a hand-written function), with anything it raises but a
+        ShapeError (and the like, ``_PASSED``) turned into a HookFailed naming ``label`` and ``got``."""
+        what = self.const(label, "label")
+        self.add(
+            indent,
+            f"try:\n    {call}\nexcept _PASSED:\n    raise\n"
+            f"except Exception as exc:\n    raise HookFailed({what}, exc, {got}) from exc",
+        )
 
     def const(self, value: Any, stem: str = "c") -> str:
         name = f"{stem}{next(self._ids)}"
@@ -236,6 +266,19 @@ class _Writer:
 
     def add(self, indent: int, text: str) -> None:
         self.lines.extend("    " * indent + line for line in text.splitlines())
+
+
+def _shape_of(hook: Step, shapes: tuple[type[Shape], ...]) -> type[Shape]:
+    """The shape whose ``migrate()`` ``hook`` is (a bound method of an instance of it)."""
+    owner = type(getattr(hook, "__self__", None))
+    return next((shape for shape in shapes if shape is owner), shapes[0])
+
+
+def _label(shape: type[Shape], member: str) -> str:
+    """What failed, for messages: ``ContainerDNSNames.migrate (schemas/v1_44.py)``."""
+    module = shape.__module__
+    where = f"schemas/{module.rpartition('.')[2]}.py" if ".schemas." in f".{module}" else module
+    return f"{shape.__qualname__}.{member} ({where})"
 
 
 _QUIET = (Removed, Added, OmittedWhen, Replaced)  # their generated code cannot raise ShapeError
@@ -280,11 +323,13 @@ def _emit_shape(
     if not checked:
         w.add(ind, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
     w.add(ind, f"{owned} = inplace")
+    w.own_fields(shapes)
     for index, (hook, by_key) in enumerate(_passes(shapes)):
         if hook is not None:
             h = w.const(hook, "hook")
             # A hook returns its input, or a dict of its own (see Shape.migrate): the fields may change it.
-            w.add(ind, f"n = {h}({var})\nif n is not {var}:\n    {var} = n\n    {owned} = True")
+            w.guarded(ind, f"n = {h}({var})", _label(_shape_of(hook, shapes), "migrate"), var)
+            w.add(ind, f"if n is not {var}:\n    {var} = n\n    {owned} = True")
             if index:
                 w.add(ind + 1, f'if type({var}) is not dict:\n    raise ShapeError("an object", {var})')
         groups = [(key, _merge(fields)) for key, fields in by_key.items()]
@@ -303,7 +348,15 @@ def _emit_shape(
                 if not quiet:
                     w.add(at, "try:")
                 _emit_field(w, key, ops, var, owned, depth, body)
-                if not quiet:
+                if not quiet and all(type(op) is Derived for op in ops):
+                    # A Derived field reads its object: an error it found says where, or is at its key; a
+                    # failure of its function is on the object.
+                    w.add(
+                        at,
+                        "except ShapeError as exc:\n    if not exc.where and type(exc) is ShapeError:\n"
+                        f"        exc.where.insert(0, {'.' + key!r})\n    raise",
+                    )
+                elif not quiet:
                     w.add(at, f"except ShapeError as exc:\n    exc.where.insert(0, {'.' + key!r})\n    raise")
 
 
@@ -347,12 +400,15 @@ def _emit_field(w: _Writer, key: str, ops: list[Any], var: str, owned: str, dept
         return
     if type(op) is Derived:
         derive = w.const(op.derive, "derive")
-        w.add(ind, f"if {k} not in {var}:\n    new = {derive}({var})\n    if new is not MISSING:")
+        w.add(ind, f"if {k} not in {var}:")
+        w.guarded(ind + 1, f"new = {derive}({var})", w.label(op, key), var)
+        w.add(ind + 1, "if new is not MISSING:")
         w.add(ind + 2, f"{_own(w, var, owned, depth, 0)}{var}[{k}] = new")
         return
     if type(op) is Convert:
         convert = w.const(op.convert, "conv")
-        w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]\n    new = {convert}(old)")
+        w.add(ind, f"if {k} in {var}:\n    old = {var}[{k}]")
+        w.guarded(ind + 1, f"new = {convert}(old)", w.label(op, key), "old")
         w.add(
             ind + 1,
             "if new is not old and not (type(new) is type(old) and type(new) in _SCALARS and new == old):",
@@ -429,7 +485,8 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
     ):
         items = list(run_)
         if custom:
-            w.add(ind, f"{x} = _slot({w.const(tuple(items), 'fields')}, {x})")
+            labels = "; ".join(w.label(op, k.strip("'")) for op in items)
+            w.guarded(ind, f"{x} = _slot({w.const(tuple(items), 'fields')}, {x})", labels, x)
             continue
         for op in items:
             if isinstance(op, tuple):
@@ -446,7 +503,9 @@ def _emit_value_run(w: _Writer, k: str, ops: list[Any], var: str, owned: str, de
             elif type(op) is Replaced:
                 w.add(ind, f"if {_match(w, op.old, x)}:\n    {x} = {_default(w, op.new)}")
             else:  # Convert
-                w.add(ind, f"if {x} is not MISSING:\n    {x} = {w.const(op.convert, 'conv')}({x})")
+                w.add(ind, f"if {x} is not MISSING:")
+                label = w.label(op, k.strip("'"))
+                w.guarded(ind + 1, f"{x} = {w.const(op.convert, 'conv')}({x})", label, x)
     w.add(
         ind,
         f"if {x} is not {x0} and not (type({x}) is type({x0}) and type({x}) in _SCALARS and {x} == {x0}):",

@@ -14,11 +14,11 @@ from packaging.version import Version
 
 from . import _chain
 from ._endpoints import Endpoint, Kind, route
-from ._errors import InvalidBodyError, NormalizeWarning, UnknownVersionError
+from ._errors import InvalidBodyError, NormalizeError, NormalizeWarning, UnknownVersionError
 from ._registry import REGISTRY
 from ._stream import iter_documents
 from ._versions import parse_version, split_path
-from .schema import _OWNED, _REQUEST, Request, ShapeError
+from .schema import _OWNED, _REQUEST, HookFailed, Request, ShapeError
 
 VERSIONS_V: tuple[Version, ...] = REGISTRY.versions
 OLDEST: Version = VERSIONS_V[0]
@@ -62,10 +62,20 @@ class Plan:
         ownership = _OWNED.set(True if owned else set())
         try:
             return run(document, owned)
+        except HookFailed as exc:  # a hook assumed a type the body does not have: say which, where, on what
+            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from exc.error
         except ShapeError as exc:
             raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
         except RecursionError:
             raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
+        except (NormalizeError, MemoryError):
+            raise
+        except Exception as exc:  # the backstop: a bug of the chain itself, said as one, never a builtin
+            raise InvalidBodyError(
+                f"{self.method} {self.path}: normalize-engine failed on this answer with "
+                f"{type(exc).__name__}: {exc}. This is a bug in normalize-engine: please report it with this "
+                "message"
+            ) from exc
         finally:
             _OWNED.reset(ownership)
             _REQUEST.reset(token)

@@ -74,6 +74,7 @@ is why hooks need not know which way they are run.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -100,6 +101,8 @@ __all__ = [
     "is_user_defined_network",
     "only_builtin_networks",
     "own",
+    "typed",
+    "typed_list",
 ]
 
 #: What a field's upgrade returns to say "no such key in the result".
@@ -182,6 +185,132 @@ class ShapeError(Exception):
         where = "".join(self.where) or "the top level"
         kind = _json_type(self.got)
         return f"expected {self.expected} at {where}, got {kind}"
+
+
+class HookFailed(ShapeError):
+    """A hand-written hook (``migrate()``, a ``Derived`` or ``Convert`` function, a custom field) raised
+    something else than :class:`ShapeError`: a bug in the hook, which assumed a type the body does not
+    have. The compiled chains raise it in place of the builtin, so that ``normalize()`` can say which change
+    failed, where, and on what, instead of letting a ``TypeError`` escape; ``error`` is the original."""
+
+    def __init__(self, change: str, error: BaseException, got: Any) -> None:
+        super().__init__(change, got)
+        self.change = change
+        self.error = error
+
+    def describe(self) -> str:
+        where = "".join(self.where) or "the top level"
+        return (
+            f"{self.change} failed on {_json_type(self.got)} at {where} ({_excerpt(self.got)}) with "
+            f"{type(self.error).__name__}: {self.error}. This is a bug in normalize-engine (a hook assumed a "
+            "type the body does not have there): please report it with this message"
+        )
+
+
+def _excerpt(value: Any) -> str:
+    """What ``value`` is, for messages, without its values (bodies may hold secrets: ``Config.Env``): the
+    keys of an object (a few), the length of an array or a string."""
+    if type(value) is dict:
+        keys = [repr(key)[:40] for key in itertools.islice(value, 6)]
+        more = ", ..." if len(value) > 6 else ""
+        return f"keys {', '.join(keys)}{more}" if keys else "no keys"
+    if type(value) is list or type(value) is str:
+        return f"{len(value)} {'items' if type(value) is list else 'characters'}"
+    return "a value"
+
+
+_KIND_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    dict: "an object",
+    list: "an array",
+}
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """``isinstance`` for JSON values, where a boolean is not a number (``True`` is no ``int`` here)."""
+    if type(value) is bool:
+        return bool in kind if isinstance(kind, tuple) else kind is bool
+    return isinstance(value, kind)
+
+
+def _where(at: tuple[str | int, ...]) -> list[str]:
+    return [f"[{part}]" if type(part) is int else f".{part}" for part in at]
+
+
+def typed(
+    obj: Mapping[str, Any],
+    key: str,
+    kind: type | tuple[type, ...],
+    default: Any = None,
+    *,
+    at: tuple[str | int, ...] = (),
+) -> Any:
+    """``obj[key]`` for a hook that needs it to be a ``kind`` (``str``, ``dict``, ``(int, float)``, ...):
+    the value when it is one, ``default`` when the key is absent or null.
+
+    Hooks read values of the body with it instead of assuming their type: a body that holds something else
+    there is not of its endpoint's shape, and the hook says so as the declarative fields do.
+
+    :param at: the path of ``obj`` inside the object the hook was given, for the message
+        (``("NetworkSettings", "Networks", name)``).
+    :raises ShapeError: the value is of another type (``normalize()`` raises it as ``InvalidBodyError``).
+
+    >>> typed({"Type": "container"}, "Type", str)
+    'container'
+    >>> typed({"Type": None}, "Type", str, "")
+    ''
+    >>> typed({"Type": ["x"]}, "Type", str)
+    Traceback (most recent call last):
+    ...
+    normalize_engine.schema.ShapeError: a string
+    """
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not _is(value, kind):
+        error = ShapeError(_kind_name(kind), value)
+        error.where = [*_where(at), f".{key}"]
+        raise error
+    return value
+
+
+def typed_list(
+    obj: Mapping[str, Any],
+    key: str,
+    kind: type | tuple[type, ...],
+    default: Any = None,
+    *,
+    at: tuple[str | int, ...] = (),
+) -> Any:
+    """``obj[key]`` for a hook that needs an array of ``kind`` items: the array when it is one (its items
+    all ``kind``), ``default`` when the key is absent or null.
+
+    :raises ShapeError: the value is not an array, or an item is not a ``kind``, naming the item.
+
+    >>> typed_list({"Aliases": ["db"]}, "Aliases", str)
+    ['db']
+    >>> typed_list({"Aliases": [["db"]]}, "Aliases", str)
+    Traceback (most recent call last):
+    ...
+    normalize_engine.schema.ShapeError: a string
+    """
+    value = typed(obj, key, list, default, at=at)
+    if value is default:
+        return value
+    for index, item in enumerate(value):
+        if not _is(item, kind):
+            error = ShapeError(_kind_name(kind), item)
+            error.where = [*_where(at), f".{key}", f"[{index}]"]
+            raise error
+    return value
 
 
 def _json_type(value: Any) -> str:

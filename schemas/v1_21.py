@@ -18,6 +18,7 @@ from normalize_engine.schema import (
     current_request,
     edit,
     own,
+    typed,
 )
 
 
@@ -73,7 +74,8 @@ class ContainerNetworks(Change):
             settings["Ports"] = {}
         if "Networks" not in settings:
             host = data.get("HostConfig")
-            mode = (host.get("NetworkMode") if type(host) is dict else None) or "default"
+            mode = typed(host, "NetworkMode", str, at=("HostConfig",)) if type(host) is dict else None
+            mode = mode or "default"
             name = "bridge" if mode == "default" else mode
             if name.startswith("container:"):
                 settings["Networks"] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from normalize_engine.schema import MISSING, Change, Derived
+from normalize_engine.schema import MISSING, Change, Derived, typed
 
 _SWARM_TYPES = frozenset({"service", "node", "secret", "config"})
 
@@ -12,7 +12,7 @@ _SWARM_TYPES = frozenset({"service", "node", "secret", "config"})
 def _scope(data: dict[str, Any]) -> Any:
     if "Type" not in data:
         return MISSING
-    return "swarm" if data["Type"] in _SWARM_TYPES else "local"
+    return "swarm" if typed(data, "Type", str) in _SWARM_TYPES else "local"
 
 
 class EventScope(Change):

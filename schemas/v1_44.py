@@ -18,6 +18,7 @@ from normalize_engine.schema import (
     edit,
     is_user_defined_network,
     own,
+    typed_list,
 )
 
 
@@ -91,11 +92,9 @@ class ContainerDNSNames(Change):
                 continue
             if names is None:
                 names = _container_dns_names(data)
-            aliases = endpoint.get("Aliases")
+            aliases = typed_list(endpoint, "Aliases", str, [], at=("NetworkSettings", "Networks", net))
             before, after = names
-            endpoint["DNSNames"] = dedup(
-                before + aliases + after if type(aliases) is list else before + after
-            )
+            endpoint["DNSNames"] = dedup(before + aliases + after)
         return data
 
 

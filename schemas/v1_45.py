@@ -39,6 +39,20 @@ def _appended_aliases(data: dict[str, Any]) -> list[str]:
     return appended
 
 
+def _without_appended(aliases: list[Any], appended: list[str], short: str | None) -> int:
+    """How many of ``aliases`` were asked for: older daemons appended the short ID, then the hostname,
+    each only when the list did not hold it yet (daemon/container_operations.go, before 26.0). So their
+    lists always hold the short ID (a list without it is in the new shape already), and an alias that is
+    also earlier in the list was asked for."""
+    kept = len(aliases)
+    if short is not None and short not in aliases:
+        return kept
+    for extra in appended:
+        if kept and aliases[kept - 1] == extra and extra not in aliases[: kept - 1]:
+            kept -= 1
+    return kept
+
+
 class ContainerAliases(Change):
     """`Aliases` on a user-defined network holds only the aliases asked for: the short container ID and
     the hostname that older daemons appended are taken off its end (they stay in `DNSNames`)."""
@@ -53,6 +67,7 @@ class ContainerAliases(Change):
         if type(networks) is not dict or only_builtin_networks(networks):
             return data
         appended: list[str] | None = None
+        short: str | None = None
         changed = {}
         for net, endpoint in networks.items():
             if type(endpoint) is not dict or not is_user_defined_network(net):
@@ -62,11 +77,12 @@ class ContainerAliases(Change):
                 continue
             if appended is None:
                 appended = _appended_aliases(data)
-            kept = len(aliases)
-            for extra in appended:
-                if kept and aliases[kept - 1] == extra:
-                    kept -= 1
-            if kept != len(aliases):
+                cid = data.get("Id")
+                short = short_id(cid) if type(cid) is str and cid else None
+            kept = _without_appended(aliases, appended, short)
+            # Taking them off must leave an answer the change leaves alone, or normalising twice would
+            # take off one more.
+            if kept != len(aliases) and _without_appended(aliases[:kept], appended, short) == kept:
                 changed[net] = aliases[:kept] or None
         if not changed:
             return data

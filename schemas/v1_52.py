@@ -21,6 +21,7 @@ from normalize_engine.schema import (
     Shape,
     current_request,
     own,
+    typed,
 )
 
 # Names of containerd snapshotters that no graph driver ever had (moby's graph drivers were aufs, btrfs,
@@ -306,12 +307,12 @@ _ACTIVE_STATES = frozenset({"running", "paused", "restarting"})
 def _container_usage(containers: list[Any], body: dict[str, Any]) -> dict[str, int]:
     # daemon/disk_usage.go containerDiskUsage
     usage = {"ActiveCount": len(containers), "Reclaimable": 0, "TotalCount": len(containers), "TotalSize": 0}
-    for container in containers:
+    for index, container in enumerate(containers):
         if type(container) is not dict:
             continue
         size = _int(container.get("SizeRw"))
         usage["TotalSize"] += size
-        if container.get("State") not in _ACTIVE_STATES:
+        if typed(container, "State", str, at=("Containers", index)) not in _ACTIVE_STATES:
             usage["Reclaimable"] += size
             usage["ActiveCount"] -= 1
     return usage
