@@ -6,6 +6,7 @@
 #   tools/podman.sh start [--allow-missing] [version...]
 #   tools/podman.sh stop [version...]        # containers first, then the service, by PID
 #   tools/podman.sh status
+#   tools/podman.sh clean                    # remove the containers, stop all, remove $NE_PODMAN_CACHE, $NE_PODMAN_ROOT
 #   tools/podman.sh cli VERSION ARGS...      # the private `podman` CLI of that version (its storage)
 #
 # Versions: 4.3.1 (bookworm), 5.4.2 (trixie), 5.8.6 (sid), 6.1.1 (experimental); default: all four.
@@ -394,6 +395,28 @@ cmd_status() {
     return "$rc"
 }
 
+cmd_clean() {
+    # Remove every container (their shm mounts go with them), stop every service, then remove the unpacked
+    # trees ($CACHE, ~75 MB a version) and the state ($ROOT). The apt packages of the host stay.
+    local v d pid
+    for v in "${ALL_VERSIONS[@]}"; do
+        pid="$(read_pid "$ROOT/$v/service.pid")"
+        if pid_alive "$pid"; then cli "$v" rm -a -f -t 0 >/dev/null 2>&1 || true; fi
+    done
+    cmd_stop
+    for d in "$CACHE" "$ROOT"; do
+        case "$d" in "" | / | /tmp | /var | /var/cache) die "refusing to remove '$d'" ;; esac
+        if [ -d "$d" ] && grep -q -e " $d/" -e " $d " /proc/mounts; then
+            die "file systems are still mounted under $d (see /proc/mounts); unmount them, then clean again"
+        fi
+        if [ -e "$d" ]; then
+            say "removing $d ($(du -sh "$d" 2>/dev/null | cut -f1))"
+            rm -rf --one-file-system "$d"
+        fi
+    done
+    say "clean"
+}
+
 main() {
     local cmd="${1:-}"
     shift || true
@@ -402,8 +425,10 @@ main() {
         start) cmd_start "$@" ;;
         stop) cmd_stop "$@" ;;
         status) cmd_status ;;
+        clean) cmd_clean ;;
         cli) [ "$#" -ge 1 ] || die "usage: $0 cli VERSION ARGS..."; version_index "$1" >/dev/null; cli "$@" ;;
-        *) echo "usage: $0 install [version...] | start [--allow-missing] [version...] | stop [version...] | status | cli VERSION ARGS..." >&2; exit 2 ;;
+        *) echo "usage: $0 install [version...] | start [--allow-missing] [version...] | stop [version...]" \
+            "| status | clean | cli VERSION ARGS..." >&2; exit 2 ;;
     esac
 }
 
