@@ -80,7 +80,7 @@ private_apt_opts() {
 install_host() {
     # bookworm's own tools (the system's sources: the private ones would give sid's patchelf); nft only
     # for 6.1.1, whose netavark 2.0 writes nftables rules (the others: iptables)
-    local need=() p want=(runc iptables busybox-static patchelf)
+    local need=() p want=(runc iptables busybox-static patchelf curl)
     case " $* " in *" 6.1.1 "*) want+=(nftables) ;; esac
     for p in "${want[@]}"; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
