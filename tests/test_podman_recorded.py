@@ -60,11 +60,13 @@ NORMALIZE_PARAMS = _takes(ne.normalize)
 STREAM_PARAMS = _takes(ne.normalize_stream)
 
 
-def source_version(answer: Answer) -> str:
+def source_version(answer: Answer) -> str | None:
+    """Its ``Api-Version`` header; None for the bare text 404s of the swarm endpoints, which carry none."""
     for key, value in answer.headers.items():
         if key.lower() == "api-version":
             return value
-    raise AssertionError("a Podman answer without an Api-Version header")
+    assert answer.status == 404, "a Podman answer without an Api-Version header"
+    return None
 
 
 def _headers(params: frozenset[str], answer: Answer) -> dict[str, Any]:
@@ -108,9 +110,7 @@ def _cases() -> list[Any]:
             if not _judged(exchange):
                 continue
             for answer in exchange.answers:
-                if answer.text.strip() and not answer.error and "libpod-api-version" in {
-                    k.lower() for k in answer.headers
-                }:
+                if answer.text.strip() and not answer.error:
                     out.append(
                         pytest.param(
                             daemon, exchange, answer, id=f"{daemon.name}:{exchange.key}@{answer.version}"

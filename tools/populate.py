@@ -157,18 +157,38 @@ def tiny_context(tag: str) -> bytes:
 
 # ------------------------------------------------------------------------------------- operations
 
+def reset_containers(c: Client) -> None:
+    """Remove the ne-* containers an earlier run left.
+
+    Rootful Podmans share one IPAM database (/run/containers/networks/ipam.db) keyed by network name, and
+    removing a network drops its entry for every Podman: a Podman whose containers sat on a network of that
+    name fails to remove them (500 `IPAM error: failed to get subnet bucket`; a second try, the network
+    half done, succeeds, or says why). tools/record.py removes the containers of every Podman first."""
+    podman = engine_of(c.get_json("/version")) == "podman"
+    for ct in c.get_json("/containers/json", query={"all": "1"}):
+        names = [n.lstrip("/") for n in ct.get("Names") or []]
+        if any(ours(n) for n in names) or ct.get("Labels", {}).get("com.example.ne.fixture"):
+            if ct.get("State") == "paused":
+                c.request("POST", f"/containers/{ct['Id']}/unpause")
+            if not podman:
+                c.call("DELETE", f"/containers/{ct['Id']}", query={"force": "1", "v": "1"}, ok=(204, 404))
+                continue
+            for attempt in range(3):
+                ans = c.request("DELETE", f"/containers/{ct['Id']}", query={"force": "1", "v": "1"},
+                                timeout=60)
+                if ans.status in (200, 204, 404):
+                    break
+                log(f"  removing {names[0] if names else ct['Id'][:12]}: {ans.status} {ans.body[:160]!r}")
+                time.sleep(0.5)
+
+
 def reset(c: Client) -> None:
     """Remove what an earlier run left: swarm, ne-* containers, networks, volumes, images."""
     info = c.get_json("/info")
     if (info.get("Swarm") or {}).get("LocalNodeState") not in (None, "", "inactive"):
         log("leaving the swarm left by an earlier run")
         c.request("POST", "/swarm/leave", query={"force": "1"})
-    for ct in c.get_json("/containers/json", query={"all": "1"}):
-        names = [n.lstrip("/") for n in ct.get("Names") or []]
-        if any(ours(n) for n in names) or ct.get("Labels", {}).get("com.example.ne.fixture"):
-            if ct.get("State") == "paused":
-                c.request("POST", f"/containers/{ct['Id']}/unpause")
-            c.call("DELETE", f"/containers/{ct['Id']}", query={"force": "1", "v": "1"}, ok=(204, 404))
+    reset_containers(c)
     for net in c.get_json("/networks"):
         if ours(net["Name"]) or net["Name"] == "docker_gwbridge":
             c.call("DELETE", f"/networks/{net['Id']}", ok=(200, 204, 404))

@@ -291,6 +291,19 @@ def phase_read(r: Recorder, st: dict) -> None:
     del c
 
 
+def phase_podman_absent(r: Recorder) -> None:
+    """What Podman has not, under the keys Docker's answers have (Docker's swarm phase, the host network):
+    its swarm endpoints answer a bare text 404 without any Libpod header, /secrets an empty list."""
+    r.record("swarm.inspect", "GET", "/swarm")
+    r.record("swarm.nodes.list", "GET", "/nodes")
+    r.record("swarm.services.list", "GET", "/services")
+    r.record("swarm.tasks.list", "GET", "/tasks")
+    r.record("swarm.secrets.list", "GET", "/secrets")
+    r.record("swarm.configs.list", "GET", "/configs")
+    r.record("networks.inspect.host", "GET", "/networks/host")
+    r.record("images.list.digests", "GET", "/images/json?digests=1")
+
+
 def phase_streams(r: Recorder, st: dict) -> None:
     """Progress streams: they change the state, so they come after every read."""
     c = r.c
@@ -477,6 +490,8 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
     default_bridge = "bridge" in networks and bool(
         (networks["bridge"].get("IPAM") or {}).get("Config"))
     phase_read(r, state)
+    if engine == "podman":
+        phase_podman_absent(r)
     phase_streams(r, state)
     if swarm:
         state["swarm"] = phase_swarm(r, state, suite or "other")
@@ -550,6 +565,14 @@ def main(argv=None) -> int:
         targets = [(daemon_for_suite(s)["socket"], s) for s in args.suite]
     if args.out and len(targets) > 1:
         ap.error("--out needs a single daemon")
+    if args.populate and len(targets) > 1:
+        # Podmans share one IPAM database keyed by network name (populate.reset_containers): remove every
+        # target's containers before any target's networks go
+        for sock, _ in targets:
+            c = Client(sock, timeout=60)
+            if pop.engine_of(c.get_json("/version")) == "podman":
+                pop.reset_containers(c)
+
     def one(target) -> int:
         sock, suite = target
         threading.current_thread().name = suite or "daemon"
