@@ -1,7 +1,9 @@
 """Reading the recorded answers of real daemons (tests/fixtures/recorded/docker-<version>.json).
 
 The files are made by ``tools/record.py``: for each request, the daemon's answer at every API version it
-serves, bodies stored once by hash.
+serves, bodies stored once by hash. Podman's Docker-compatible sockets are recorded the same way into
+tests/fixtures/podman/podman-<version>.json (a few versions each): ``load_podman()``, never mixed into
+``load_recorded()``, whose Docker daemons are the oracle.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from packaging.version import Version
 
 RECORDED = Path(__file__).parent / "fixtures" / "recorded"
+PODMAN = Path(__file__).parent / "fixtures" / "podman"
 FAULTS = RECORDED / "faults.json"
 
 
@@ -81,8 +84,20 @@ class Daemon:
 
 @cache
 def load_recorded() -> list[Daemon]:
+    """The recorded Docker daemons."""
+    return _load(sorted(RECORDED.glob("docker-*.json")))
+
+
+@cache
+def load_podman() -> list[Daemon]:
+    """The recorded Podman sockets (``info["engine"] == "podman"``; the source version of each answer is
+    its ``Api-Version`` header, the same at every prefix)."""
+    return _load(sorted(PODMAN.glob("podman-*.json"), key=lambda p: Version(p.stem.removeprefix("podman-"))))
+
+
+def _load(paths: list[Path]) -> list[Daemon]:
     daemons = []
-    for path in sorted(RECORDED.glob("docker-*.json")):
+    for path in paths:
         raw = json.loads(path.read_text())
         bodies = raw["bodies"]
         exchanges = tuple(

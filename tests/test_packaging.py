@@ -123,3 +123,27 @@ def test_every_package_folder_is_declared() -> None:
         if folder.is_dir() and folder.name != "__pycache__"
     }
     assert found == declared
+
+
+def _podman_clean(tmp_path: Path, cache: str, root: str) -> subprocess.CompletedProcess[str]:
+    """``tools/podman.sh clean`` with its ``stop`` replaced: no Podman of this machine is touched."""
+    script = (REPO / "tools" / "podman.sh").read_text(encoding="utf-8").replace('\nmain "$@"\n', "\n")
+    copy = tmp_path / "podman.sh"
+    copy.write_text(script + '\ncmd_stop() { say "(stop)"; }\ncmd_clean\n', encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "NE_PODMAN_CACHE": cache, "NE_PODMAN_ROOT": root}
+    return subprocess.run(["bash", str(copy)], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_podman_clean_removes_the_cache_and_the_state(tmp_path: Path) -> None:
+    cache, root = tmp_path / "cache", tmp_path / "root"
+    (cache / "4.3.1" / "usr" / "bin").mkdir(parents=True)
+    (cache / "4.3.1" / "usr" / "bin" / "podman").write_bytes(b"x" * 1000)
+    (root / "4.3.1").mkdir(parents=True)
+    (root / "podmans.json").write_text("[]")
+    proc = _podman_clean(tmp_path, str(cache), str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert not cache.exists() and not root.exists()
+    assert "(stop)" in proc.stderr and f"removing {cache}" in proc.stderr
+    assert _podman_clean(tmp_path, str(cache), str(root)).returncode == 0  # nothing left: still fine
+    refused = _podman_clean(tmp_path, "/var/cache", str(root))
+    assert refused.returncode == 1 and "refusing to remove '/var/cache'" in refused.stderr

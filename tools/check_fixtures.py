@@ -2,9 +2,12 @@
 """Sanity checks of recorded fixtures (stdlib only).
 
     python3 tools/check_fixtures.py [tests/fixtures/recorded/docker-*.json ...]
+    python3 tools/check_fixtures.py --podman [tests/fixtures/podman/podman-*.json ...]
 
 Checks the file's structure, then a few facts every recording of a real daemon must show
-(they are the API changes this project exists for). Exit status 1 if any check fails.
+(they are the API changes this project exists for). Exit status 1 if any check fails. A Podman
+recording (daemon.engine "podman") is asked at a few versions only and has no swarm; its own facts are
+checked instead (check_podman).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def check(fx: Fixture) -> list[str]:
     want = fx.versions + [None]
     expect(fx.versions[-1] == fx.api, "last recorded version is not ApiVersion")
     expect(fx.versions[0] == max(d["daemon"]["MinAPIVersion"], "1.18", key=vt), "first version is wrong")
+    podman = d["daemon"].get("engine") == "podman"
     for e in d["exchanges"]:
         got = [a["version"] for a in e["answers"]]
         expect(got == want, f"{e['key']}: versions {got[:3]}... are not the served ones")
@@ -87,6 +91,8 @@ def check(fx: Fixture) -> list[str]:
 
     failures = [f for f in d["state"].get("failures") or [] if not reviewed(f)]
     expect(not failures, f"failures while recording: {failures}")
+    if podman:
+        return errs + check_podman(fx)
 
     lo, hi = fx.versions[0], fx.versions[-1]
     # images: VirtualSize gone at 1.44, <none>:<none> gone at 1.44 (dangling images)
@@ -131,8 +137,59 @@ def check(fx: Fixture) -> list[str]:
     return errs
 
 
+def check_podman(fx: Fixture) -> list[str]:
+    """What every recording of a real Podman socket must show (REAL-PODMAN.md)."""
+    errs: list[str] = []
+
+    def expect(cond: bool, msg: str) -> None:
+        if not cond:
+            errs.append(msg)
+
+    d = fx.doc
+    dm = d["daemon"]
+    for k in ("LibpodApiVersion", "ApiVersionHeader", "Server"):
+        expect(bool(dm.get(k)), f"daemon.{k} missing")
+    expect(str(dm.get("Server", "")).startswith("Libpod/"), "Server is not Libpod/...")
+    hi = fx.versions[-1]
+    # the same shape at every prefix: Api-Version always carries the server's maximum
+    for e in d["exchanges"]:
+        for a in e["answers"]:
+            h = {k.lower(): v for k, v in a["headers"].items()}
+            if a["status"] == 404 and "libpod-api-version" not in h:
+                continue  # unknown paths (plugins, swarm) answer a bare text 404
+            expect(h.get("api-version") == fx.api,
+                   f"{e['key']}@{a['version']}: Api-Version {h.get('api-version')}")
+            expect(h.get("libpod-api-version") == dm["LibpodApiVersion"],
+                   f"{e['key']}@{a['version']}: Libpod-Api-Version {h.get('libpod-api-version')}")
+    version = fx.json("system.version", hi)
+    expect((version.get("Components") or [{}])[0].get("Name") == "Podman Engine",
+           "/version names no Podman Engine")
+    # compat import names images docker.io/library/...; Podman-only keys are there
+    images = fx.json("images.list", hi)
+    tags = {t for im in images for t in im.get("RepoTags") or []}
+    expect("docker.io/library/ne-base:1" in tags,
+           f"images.list has no docker.io/library/ne-base:1 ({sorted(tags)})")
+    expect(any("Names" in im for im in images), "images.list has no Podman Names")
+    expect("BuildahVersion" in fx.body("system.info", hi), "/info has no BuildahVersion")
+    # states, health run by hand, errors, events
+    for name, status in (("running", "running"), ("exited", "exited"), ("created", "created"),
+                         ("paused", "paused"), ("healthy", "running"), ("unhealthy", "running")):
+        st = fx.json(f"containers.inspect.{name}", hi)["State"]
+        expect(st.get("Status") == status, f"ne-{name} is {st.get('Status')}, not {status}")
+    expect(fx.json("containers.inspect.healthy", hi)["State"]["Health"]["Status"] == "healthy", "not healthy")
+    expect(fx.json("containers.inspect.unhealthy", hi)["State"]["Health"]["Status"] == "unhealthy", "not unhealthy")
+    expect(fx.json("containers.inspect.exited", hi)["State"]["ExitCode"] == 3, "ne-exited did not exit 3")
+    expect(fx.answer("errors.containers.inspect.missing", hi)["status"] == 404, "missing container is not 404")
+    expect(fx.body("events.populate", hi).count("\n") > 10, "events.populate has (almost) no events")
+    expect("swarm" not in d["state"], "a Podman recording has a swarm phase")
+    return errs
+
+
 def main(argv: list[str]) -> int:
-    paths = argv or sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", "recorded", "docker-*.json")))
+    podman = "--podman" in argv
+    argv = [a for a in argv if a != "--podman"]
+    where = ("podman", "podman-*.json") if podman else ("recorded", "docker-*.json")
+    paths = argv or sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", *where)))
     if not paths:
         print("no fixtures found", file=sys.stderr)
         return 1

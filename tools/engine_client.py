@@ -37,6 +37,21 @@ def daemon_for_suite(suite: str, root: str | None = None) -> dict:
     raise SystemExit(f"suite {suite!r} is not in daemons.json (is it started? tools/daemons.sh start {suite})")
 
 
+def load_podmans(root: str | None = None) -> list[dict]:
+    """The Podman services tools/podman.sh started (podmans.json)."""
+    root = root or os.environ.get("NE_PODMAN_ROOT", "/tmp/ne-podman")
+    with open(os.path.join(root, "podmans.json")) as f:
+        return json.load(f)
+
+
+def podman_for_version(version: str, root: str | None = None) -> dict:
+    for d in load_podmans(root):
+        if d["version"] == version:
+            return d
+    raise SystemExit(f"Podman {version!r} is not in podmans.json "
+                     f"(is it started? tools/podman.sh start {version})")
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path: str, timeout: float = DEFAULT_TIMEOUT):
         super().__init__("localhost", timeout=timeout)

@@ -5,11 +5,19 @@
     python3 tools/record.py --socket unix:///tmp/ne-daemons/sid/docker.sock --out x.json
     python3 tools/record.py --all --populate          # every daemon in daemons.json
     python3 tools/record.py --suite docker29-floor --floor   # a daemon's refusals below its floor
+    python3 tools/record.py --podman 5.8.6 --populate        # a Podman of tools/podman.sh
+    python3 tools/record.py --all-podman --populate --parallel
 
 Writes tests/fixtures/recorded/docker-<Version>.json (see tools/README.md for the format).
 Each request is sent at every version from max(MinAPIVersion, 1.18) to ApiVersion, then once
 without a version prefix, all versions of one request back to back. Requests that change the
 state (progress streams) come last, the swarm phase after them.
+
+Podman (told by its /version) answers the same shape at every prefix (its `Api-Version` header is always
+its maximum), so it is asked at a few versions only (PODMAN_VERSIONS, its maximum, unprefixed), without
+the swarm phase (it has none), and its past events with `since=...&stream=false` (no `until`: with the
+file events backend since+until returns 0-2 events at random). Written to
+tests/fixtures/podman/podman-<Version>.json, the daemon block with `"engine": "podman"` and its headers.
 
 --floor records a few requests at every version from 1.18 to ApiVersion, below the daemon's
 MinAPIVersion too, into tests/fixtures/floor/: what a Docker 29 host with its default floor answers a
@@ -33,14 +41,19 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import populate as pop  # noqa: E402
-from engine_client import Answer, Client, daemon_for_suite, load_daemons  # noqa: E402
+from engine_client import (  # noqa: E402
+    Answer, Client, daemon_for_suite, load_daemons, load_podmans, podman_for_version)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(REPO, "tests", "fixtures", "recorded")
 FLOOR_DIR = os.path.join(REPO, "tests", "fixtures", "floor")
+PODMAN_DIR = os.path.join(REPO, "tests", "fixtures", "podman")
+# the prefixes a Podman is asked at (besides its own maximum and unprefixed): its floor and 1.41
+PODMAN_VERSIONS = ("1.24", "1.41")
 OLDEST = (1, 18)
 KEEP_HEADERS = ("content-type", "api-version", "docker-experimental", "ostype", "server",
-                "builder-version", "swarm", "cache-control", "pragma")
+                "builder-version", "swarm", "cache-control", "pragma",
+                "libpod-api-version")  # (Podman's; Docker sends none)
 EXCHANGE_TIMEOUT = 20.0
 STREAM_TIMEOUT = 60.0
 
@@ -84,8 +97,9 @@ class Tar:
 
 
 class Recorder:
-    def __init__(self, client: Client, versions: list[str]):
+    def __init__(self, client: Client, versions: list[str], engine: str = "docker"):
         self.c = client
+        self.engine = engine
         self.versions: list[str | None] = list(versions) + [None]
         self.exchanges: list[dict] = []
         self.bodies: dict[str, str] = {}
@@ -181,15 +195,20 @@ def phase_events(r: Recorder, st: dict) -> None:
     """The populate phase's events. A daemon keeps only its last 256 events: record these right
     after populating, before the health-checked containers start their probes."""
     ew = st["events_window"]
-    answers = r.record("events.populate", "GET", f"/events?since={ew['since']}&until={ew['until']}",
-                       stream=True)
+    if r.engine == "podman":
+        # Podman's file events backend answers since+until with 0-2 events at random; since with
+        # stream=false (a Podman extension) gives every past event. Nothing else happens meanwhile.
+        window = {"since": ew["since"], "stream": "false"}
+    else:
+        window = {"since": ew["since"], "until": ew["until"]}
+    answers = r.record("events.populate", "GET", q("/events", **window), stream=True)
     r.record("events.populate.filtered", "GET",
-             q("/events", since=ew["since"], until=ew["until"], filters=filt(type=["container"], event=["start"])),
+             q("/events", **window, filters=filt(type=["container"], event=["start"])),
              stream=True)
     # (the count may differ between versions: 28.x hides image `create` events below API 1.46)
     counts = [len(a.body.splitlines()) for a in answers]
     log(f"  events in the populate window: {sorted(set(counts))}")
-    again = r.c.request("GET", f"/events?since={ew['since']}&until={ew['until']}", version=r.versions[0])
+    again = r.c.request("GET", q("/events", **window), version=r.versions[0])
     if not counts[0] or again.body != answers[0].body:
         r.failures.append(f"events.populate: empty or evicted ({counts[0]} events, {len(again.body.splitlines())} "
                           "when asked again); a daemon keeps only 256 events: record right after --populate")
@@ -248,7 +267,8 @@ def phase_read(r: Recorder, st: dict) -> None:
 
     # Lists carry Status texts ("Up 5 seconds"): past a minute of age they change once a minute
     # only, so every version of one request sees the same text (smaller fixtures, fewer masks).
-    wait_until_settled(c, st)
+    if r.engine == "docker":  # (Podman: a few versions, asked within seconds)
+        wait_until_settled(c, st)
     r.record("containers.list.all", "GET", "/containers/json?all=1")
     r.record("containers.list.running", "GET", "/containers/json")
     r.record("containers.list.all_size", "GET", "/containers/json?all=1&size=1", timeout=60)
@@ -269,6 +289,19 @@ def phase_read(r: Recorder, st: dict) -> None:
     r.record("errors.containers.unpause.running", "POST", f"/containers/{C['ne-running']}/unpause")
     r.record("errors.path.unknown", "GET", "/ne-no-such-endpoint")
     del c
+
+
+def phase_podman_absent(r: Recorder) -> None:
+    """What Podman has not, under the keys Docker's answers have (Docker's swarm phase, the host network):
+    its swarm endpoints answer a bare text 404 without any Libpod header, /secrets an empty list."""
+    r.record("swarm.inspect", "GET", "/swarm")
+    r.record("swarm.nodes.list", "GET", "/nodes")
+    r.record("swarm.services.list", "GET", "/services")
+    r.record("swarm.tasks.list", "GET", "/tasks")
+    r.record("swarm.secrets.list", "GET", "/secrets")
+    r.record("swarm.configs.list", "GET", "/configs")
+    r.record("networks.inspect.host", "GET", "/networks/host")
+    r.record("images.list.digests", "GET", "/images/json?digests=1")
 
 
 def phase_streams(r: Recorder, st: dict) -> None:
@@ -422,11 +455,17 @@ def dump_fixture(doc: dict) -> str:
 def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bool,
                   state_path: str | None, swarm: bool) -> str:
     c = Client(sock, timeout=EXCHANGE_TIMEOUT)
-    ver = c.get_json("/version")
+    vans = c.call("GET", "/version")
+    ver = vans.json()
     info = c.get_json("/info")
+    engine = pop.engine_of(ver)
     versions = versions_served(ver.get("MinAPIVersion") or "1.18", ver["ApiVersion"])
-    log(f"{suite or sock}: Docker {ver['Version']} API {versions[0]}..{versions[-1]} ({len(versions)} versions + unprefixed)")
-    r = Recorder(c, versions)
+    if engine == "podman":
+        versions = [v for v in versions if v in PODMAN_VERSIONS or v == versions[-1]]
+        swarm = False
+    log(f"{suite or sock}: {engine} {ver['Version']} API {versions[0]}..{versions[-1]} "
+        f"({len(versions)} versions + unprefixed)")
+    r = Recorder(c, versions, engine)
     t = time.monotonic()
     if do_populate:
         bind_dir = os.path.join(os.path.dirname(c.socket), "bind")
@@ -451,6 +490,8 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
     default_bridge = "bridge" in networks and bool(
         (networks["bridge"].get("IPAM") or {}).get("Config"))
     phase_read(r, state)
+    if engine == "podman":
+        phase_podman_absent(r)
     phase_streams(r, state)
     if swarm:
         state["swarm"] = phase_swarm(r, state, suite or "other")
@@ -469,6 +510,16 @@ def record_daemon(sock: str, suite: str | None, out: str | None, do_populate: bo
         "exchanges": r.exchanges,
         "bodies": r.bodies,
     }
+    if engine == "podman":
+        doc["daemon"].update({
+            "engine": "podman",
+            "LibpodApiVersion": vans.header("Libpod-Api-Version"),
+            "ApiVersionHeader": vans.header("Api-Version"),
+            "Server": vans.header("Server"),
+            "Components": [{"Name": x.get("Name"), "Version": x.get("Version")}
+                           for x in ver.get("Components") or []],
+        })
+        return write_fixture(doc, out or os.path.join(PODMAN_DIR, f"podman-{ver['Version']}.json"), r)
     return write_fixture(doc, out or os.path.join(OUT_DIR, f"docker-{ver['Version']}.json"), r)
 
 
@@ -490,6 +541,9 @@ def main(argv=None) -> int:
     g.add_argument("--socket", help="unix:///path/to/docker.sock")
     g.add_argument("--suite", action="append", help="suite(s) from daemons.json; repeatable")
     g.add_argument("--all", action="store_true", help="every daemon in daemons.json (one after the other unless --parallel)")
+    g.add_argument("--podman", action="append",
+                   help="Podman version(s) from podmans.json (tools/podman.sh); repeatable")
+    g.add_argument("--all-podman", action="store_true", help="every Podman in podmans.json")
     ap.add_argument("--name", help="with --socket: the suite name to record under (e.g. docker29)")
     ap.add_argument("--out", help="output file (one daemon only); default tests/fixtures/recorded/docker-<Version>.json")
     ap.add_argument("--populate", action="store_true", help="(re)build the state first (tools/populate.py)")
@@ -503,10 +557,22 @@ def main(argv=None) -> int:
         targets = [(args.socket, args.name)]
     elif args.all:
         targets = [(d["socket"], d["suite"]) for d in load_daemons()]
+    elif args.all_podman:
+        targets = [(d["socket"], f"podman-{d['version']}") for d in load_podmans()]
+    elif args.podman:
+        targets = [(podman_for_version(v)["socket"], f"podman-{v}") for v in args.podman]
     else:
         targets = [(daemon_for_suite(s)["socket"], s) for s in args.suite]
     if args.out and len(targets) > 1:
         ap.error("--out needs a single daemon")
+    if args.populate and len(targets) > 1:
+        # Podmans share one IPAM database keyed by network name (populate.reset_containers): remove every
+        # target's containers before any target's networks go
+        for sock, _ in targets:
+            c = Client(sock, timeout=60)
+            if pop.engine_of(c.get_json("/version")) == "podman":
+                pop.reset_containers(c)
+
     def one(target) -> int:
         sock, suite = target
         threading.current_thread().name = suite or "daemon"

@@ -7,7 +7,11 @@
 #   - Debian's docker.io (20.10, with containerd and runc) through apt, system-wide;
 #   - the 26.1 and 28.5 engines, downloaded and unpacked (not installed), and 29.7, unpacked from
 #     ../shared/engines, into /var/cache/normalize-engine/daemons (NE_DAEMON_CACHE; about 540 MB);
-#   - each daemon's socket, data and logs under /tmp/ne-daemons (NE_DAEMON_ROOT).
+#   - each daemon's socket, data and logs under /tmp/ne-daemons (NE_DAEMON_ROOT);
+#   - one Podman (NE_CI_PODMAN, default 4.3.1: bookworm's, the quickest, about 5 s to install and start),
+#     its Debian packages downloaded and unpacked into /var/cache/normalize-engine/podman (NE_PODMAN_CACHE;
+#     about 75 MB), its socket and storage under /tmp/ne-podman (NE_PODMAN_ROOT); patchelf and nftables
+#     through apt (tools/podman.sh).
 # `tools/daemons.sh clean` stops the daemons and removes the cache and that state (not the apt package:
 # `apt-get remove docker.io`). Arguments go to pytest (and skip the release checks).
 #
@@ -20,9 +24,12 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 if [ "${NE_DAEMONS:-1}" != 0 ]; then
+    podman="${NE_CI_PODMAN:-4.3.1}"
     tools/daemons.sh install
-    trap 'tools/daemons.sh stop || true' EXIT
+    tools/podman.sh install "$podman"
+    trap 'tools/podman.sh stop "$podman" || true; tools/daemons.sh stop || true' EXIT
     tools/daemons.sh start
+    tools/podman.sh start "$podman"
 fi
 
 status=0
