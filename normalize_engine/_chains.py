@@ -13,13 +13,18 @@ from packaging.version import Version
 
 from ._compiler import Step, fuse, fuse_many, run_reference
 from ._registry import Registry
+from .changes.down import down_shapes
 
-__all__ = ["chain", "reference", "runner", "steps"]
+__all__ = ["chain", "reference", "runner", "runner_down", "steps"]
 
 
 @lru_cache(maxsize=4096)
 def steps(registry: Registry, endpoint: str, source: Version | None, target: Version) -> tuple[Step, ...]:
-    """The changes' own compiled steps, oldest first, unfused (for comparisons and debugging)."""
+    """The changes' own compiled steps, oldest first, unfused (for comparisons and debugging); going down,
+    the ways back, newest first."""
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        return tuple(shape.compiled() for shape in _down_shapes(registry, endpoint, top, target))
     return tuple(change.compiled() for change in registry.changes_between(endpoint, source, target))
 
 
@@ -41,9 +46,29 @@ def runner(
     return fuse_many(changes) if changes else None
 
 
+def _down_shapes(registry: Registry, endpoint: str, source: Version, target: Version) -> tuple[Any, ...]:
+    return tuple(s for change in registry.changes_down(endpoint, source, target) for s in down_shapes(change))
+
+
+@lru_cache(maxsize=4096)
+def runner_down(
+    registry: Registry, endpoint: str, is_list: bool, source: Version, target: Version
+) -> Step | None:
+    """What to run on a whole answer going down from ``source`` to the older ``target``: the ways back of
+    the changes in between, newest first, fused into one pass like an upward chain."""
+    shapes = _down_shapes(registry, endpoint, source, target)
+    if not shapes:
+        return None
+    return fuse_many(shapes) if is_list else fuse(shapes)
+
+
 def reference(
     registry: Registry, endpoint: str, source: Version | None, target: Version, document: Any
 ) -> Any:
     """The same chain run through marshmallow's ``Schema.load``, one version after the other: the
-    reference semantics, which the test suite checks :func:`chain` against."""
+    reference semantics, which the test suite checks :func:`chain` against. Going down (``source`` newer
+    than ``target``), the changes' ways back, newest first, as :func:`runner_down` fuses them."""
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        return run_reference(_down_shapes(registry, endpoint, top, target), document)
     return run_reference(registry.changes_between(endpoint, source, target), document)

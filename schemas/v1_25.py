@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape, edit, own
+from normalize_engine.changes.moby import daemon_release
 
 
 def _security_option(entry: Any) -> Any:
@@ -34,6 +35,26 @@ class InfoSecurityOptions(Change):
     }
     SecurityOptions = Convert(_security_options)
 
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Below 1.25 Docker 28 and before send the names only (`name=seccomp,profile=builtin` ->
+        # `seccomp`, v28.5.0:api/server/router/system/system_routes.go); Docker 29 sends them as they are.
+        release = daemon_release(data)
+        options = data.get("SecurityOptions")
+        if release is None or release >= 29 or type(options) is not list:
+            return data
+        names = [_security_name(e) for e in options]
+        if names == options:
+            return data
+        data = own(data)
+        data["SecurityOptions"] = names
+        return data
+
+
+def _security_name(entry: Any) -> Any:
+    if not isinstance(entry, str) or not entry.startswith("name="):
+        return entry
+    return entry.split(",", 1)[0].removeprefix("name=")
+
 
 class ImageListSharedSize(Change):
     """Image list items carry `SharedSize` and `Containers`; `-1` means "not computed", which is what the
@@ -59,6 +80,15 @@ class InfoExecutionDriver(Change):
 
     endpoint = "system.info"
     ExecutionDriver = Removed()
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Below 1.25 daemons before Docker 28.0 send `"<not supported>"` (the field left the type in 28.0)
+        release = daemon_release(data)
+        if release is None or release >= 28 or "ExecutionDriver" in data:
+            return data
+        data = own(data)
+        data["ExecutionDriver"] = "<not supported>"
+        return data
 
 
 class _MountType(Shape):

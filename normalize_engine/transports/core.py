@@ -209,7 +209,6 @@ def decide(
         return _PASS
     if plan.newer_than_target:
         newer_than_target(plan.method, plan.path, plan.source, plan.target)
-        return _PASS
     seq = media == JSON_SEQ
     if plan.idle and not seq:
         logger.debug("%s %s: nothing to change (API %s)", plan.method, plan.path, plan.source)
