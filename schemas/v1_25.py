@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape, edit, own
@@ -198,6 +199,25 @@ class ServiceSpecNetworks(Change):
         if "PreviousSpec" in out:
             out["PreviousSpec"] = previous
         return out
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # below 1.25 the daemon adds `Spec.Networks` (and `PreviousSpec.Networks`) = the task template's
+        # networks when it has some (daemon/server/router/swarm/cluster_routes.go, compat.WithExtraFields)
+        keys = [k for k in ("Spec", "PreviousSpec") if _template_networks(data.get(k))]
+        if not keys:
+            return data
+        out = own(data)
+        for key in keys:
+            spec = edit(out, key)
+            if spec.get("Networks") is None:
+                spec["Networks"] = copy.deepcopy(spec["TaskTemplate"]["Networks"])
+        return out
+
+
+def _template_networks(spec: Any) -> bool:
+    template = spec.get("TaskTemplate") if type(spec) is dict else None
+    networks = template.get("Networks") if type(template) is dict else None
+    return type(networks) is list and bool(networks)
 
 
 class ServiceCreateWarnings(Change):

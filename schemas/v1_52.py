@@ -94,6 +94,10 @@ class ImageGraphDriverSnapshotter(Change):
 
     endpoint = "images.inspect"
     underivable = {"GraphDriver": _SNAPSHOTTER_UNDERIVABLE.format(sign="`Descriptor`")}
+    lost = {
+        "GraphDriver": "below 1.52 a containerd-store daemon names its snapshotter in `GraphDriver`; a "
+        "newer image inspect answer does not say which snapshotter holds the image",
+    }
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         containerd_store = data.get("Descriptor") is not None  # only the containerd store sets it
