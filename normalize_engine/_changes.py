@@ -168,7 +168,7 @@ def change_row(version: str, change: type[Change]) -> ChangeRow:
         lost=tuple((str(k), " ".join(str(v).split())) for k, v in change.lost.items()),
         one_way=bool(
             change.versioned and change.migrate is not Shape.migrate and not change.has_revert()
-            and not change.kept and not change.lost
+            and not change.kept and not change.lost and not down_shapes(change)
         ),
     )
 

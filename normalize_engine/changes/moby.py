@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "PRE_1_24",
     "daemon_release",
     "ZERO_TIME",
     "container_state",
@@ -114,3 +115,12 @@ def daemon_release(info: Mapping[str, Any]) -> int | None:
         return None
     head = version.split(".", 1)[0]
     return int(head) if head.isdigit() else None
+
+
+#: Why the changes of the versions before 1.24 do not go back: no daemon of today builds those shapes
+#: (Docker 26 removed them, server-gates.md §2), docker-py does not speak them, and the downgrade oracle
+#: has nothing to check them against: going down stops at the 1.24 shape.
+PRE_1_24 = (
+    "daemons since Docker 26 no longer build the shapes before API 1.24 for old clients, and no client "
+    "in use asks for them: an answer brought below 1.24 keeps the 1.24 shape here"
+)
