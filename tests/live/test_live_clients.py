@@ -10,14 +10,21 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import subprocess
+import sys
+import sysconfig
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.version import Version
 
 import normalize_engine as ne
+from normalize_engine import autoinstall
 from tests.conftest import live_daemons
 from tests.live.test_live_docker_py import APPLETS, tar_of
 
@@ -256,3 +263,84 @@ def test_the_requests_instrumentor_counts_every_span(world: World, order: str) -
     finally:
         instrumentor.uninstrument()
         client.close()
+
+
+# ------------------------------------------------------------------------------------------ community.docker
+
+
+def _playbook() -> str:
+    """ansible-playbook of the `ansible` package (it bundles community.docker), beside this interpreter."""
+    found = os.environ.get("NE_ANSIBLE_PLAYBOOK") or shutil.which(
+        "ansible-playbook", path=str(Path(sys.executable).parent)
+    )
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("ansible-playbook is missing (the test extra installs the `ansible` package)")
+    pytest.skip("ansible-playbook is not installed (pip install ansible)")
+
+
+PLAY = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  environment:
+    NORMALIZE_ENGINE_INSTALL: "{switch}"
+    DOCKER_HOST: "{socket}"
+  tasks:
+    - community.docker.docker_container:
+        name: "{name}"
+        image: "{image}"
+        command: ["sleep", "300"]
+        state: started
+      register: run
+    - community.docker.docker_container_info:
+        name: "{name}"
+      register: info
+    - ansible.builtin.copy:
+        content: "{{{{ {{'changed': run.changed, 'container': info.container}} | to_json }}}}"
+        dest: "{out}"
+"""
+
+
+def _ansible(world: World, tmp_path: Path, switch: str, out: Path) -> dict[str, Any]:
+    play = tmp_path / "play.yml"
+    name = f"{PREFIX}ans-{world.suite}"
+    play.write_text(PLAY.format(switch=switch, socket=world.socket, name=name, image=world.image, out=out))
+    env = {
+        **os.environ,
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the interpreter whose site-packages has the line
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+        "ANSIBLE_HOME": str(tmp_path / "ansible"),
+    }
+    proc = subprocess.run(
+        [_playbook(), "-i", "localhost,", str(play)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return dict(json.loads(out.read_text()))
+
+
+def test_community_docker_through_ansible_with_the_interpreter_recipe(world: World, tmp_path: Path) -> None:
+    """docker_container (idempotent reruns) and docker_container_info run by ansible in an interpreter
+    whose site-packages holds the autoinstall line, switched on by the play's environment."""
+    _playbook()
+    site = Path(sysconfig.get_paths()["purelib"])
+    pth = site / autoinstall.PTH_NAME
+    if pth.exists() or not os.access(site, os.W_OK):
+        pytest.skip(f"cannot put {pth} in place for the test")
+    autoinstall.main(["--site", str(site)])
+    try:
+        first = _ansible(world, tmp_path, "1", tmp_path / "first.json")
+        again = _ansible(world, tmp_path, "1", tmp_path / "again.json")
+        off = _ansible(world, tmp_path, "0", tmp_path / "off.json")
+    finally:
+        pth.unlink()
+    assert first["changed"] is True and again["changed"] is False and off["changed"] is False  # idempotent
+    container = again["container"]
+    assert container["State"]["Status"] == "running"
+    assert "IPAddress" not in container["NetworkSettings"]  # normalised: gone in 1.52
+    if Version(world.version) < Version("1.52"):  # the daemon's own answer (switch off) still has it
+        assert "IPAddress" in off["container"]["NetworkSettings"]
+    path = world.path(f"/containers/{container['Id']}/json")
+    assert stable(container) == stable(canonical(world, path))
