@@ -55,7 +55,7 @@ class _Finder:
         else:
             return None
         if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-            spec.loader = _Loader(spec.loader)
+            spec.loader = _Loader(spec.loader)  # type: ignore[assignment]  # a loader by what it does
         return spec
 
 
@@ -96,7 +96,7 @@ def _patch(name: str, module: Any) -> None:
     __init__.__wrapped__ = original  # type: ignore[attr-defined]
     __init__.__doc__ = original.__doc__
     __init__._ne_installed = True  # type: ignore[attr-defined]
-    cls.__init__ = __init__
+    setattr(cls, "__init__", __init__)  # noqa: B010
     _patched[name] = (cls, original)
 
 
@@ -140,7 +140,7 @@ def uninstall() -> None:
         while _FINDER in sys.meta_path:
             sys.meta_path.remove(_FINDER)
         for cls, original in _patched.values():
-            cls.__init__ = original
+            setattr(cls, "__init__", original)  # noqa: B010  # a class attribute, not an instance one
         _patched.clear()
 
 

@@ -106,7 +106,7 @@ class NormalizingResponse(aiohttp.ClientResponse):
         if action is Action.PASS or plan is None:
             return self
         if action is Action.STREAM:
-            self.content = _ConvertingContent(
+            self.content = _ConvertingContent(  # type: ignore[assignment]  # a StreamReader by what it does
                 self.content, StreamConverter(plan, self.ne_strict, encoder(True))
             )
             self._set_headers(length=None, seq=decision.seq)
