@@ -471,3 +471,40 @@ def test_anormalize_stream_yields_documents_as_they_complete() -> None:
         return [e async for e in ne.anormalize_stream(chunks(), "/v1.21/events")]
 
     assert asyncio.run(main()) == [ne.normalize(e, "/v1.21/events") for e in OLD_EVENTS]
+
+
+@pytest.mark.parametrize("order", ["transport-then-instrument", "instrument-then-transport"])
+def test_the_httpx_instrumentor_sees_every_request_whatever_the_order(
+    fake: tuple[str, Daemon], order: str
+) -> None:
+    httpx = optional("httpx")
+    optional("opentelemetry.sdk")
+    instrumentation = optional("opentelemetry.instrumentation.httpx")
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from normalize_engine.httpx import AsyncNormalizingTransport, NormalizingTransport
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    instrumentor = instrumentation.HTTPXClientInstrumentor()
+    try:
+        if order == "instrument-then-transport":
+            instrumentor.instrument(tracer_provider=provider)
+        sync = NormalizingTransport(httpx.HTTPTransport(uds=fake[0]))
+        asynchronous = AsyncNormalizingTransport(httpx.AsyncHTTPTransport(uds=fake[0]))
+        if order == "transport-then-instrument":
+            instrumentor.instrument(tracer_provider=provider)
+        with httpx.Client(transport=sync, base_url="http://docker") as client:
+            assert "VirtualSize" not in client.get(path_of("/images/json")).json()[0]
+
+        async def main() -> None:
+            async with httpx.AsyncClient(transport=asynchronous, base_url="http://docker") as client:
+                assert "VirtualSize" not in (await client.get(path_of("/images/json"))).json()[0]
+
+        asyncio.run(main())
+        assert len(exporter.get_finished_spans()) == 2
+    finally:
+        instrumentor.uninstrument()
