@@ -133,6 +133,8 @@ class Handler(BaseHTTPRequestHandler):
             self.chunked([OLD_STATS] if "stream=0" in query or "stream=false" in query else [OLD_STATS] * 2)
         elif path == path_of(f"/containers/{HEX}/logs"):
             self.send(LOGS, media="application/vnd.docker.multiplexed-stream")
+        elif path == path_of("/containers/broken/json"):
+            self.send(b'{"Id": 1')  # not JSON: the transports fail open
         elif path == path_of("/images/nope/json"):
             self.send(b"No such image: nope\n", 404, "text/plain; charset=utf-8")
         else:
@@ -508,3 +510,21 @@ def test_the_httpx_instrumentor_sees_every_request_whatever_the_order(
         assert len(exporter.get_finished_spans()) == 2
     finally:
         instrumentor.uninstrument()
+
+
+def test_aiohttp_fails_open_on_a_body_it_cannot_normalise(fake: tuple[str, Daemon]) -> None:
+    aiohttp = optional("aiohttp")
+    from normalize_engine.aiohttp import NormalizingResponse
+
+    async def get(response_class: Any) -> bytes:
+        connector = aiohttp.UnixConnector(fake[0])
+        async with (
+            aiohttp.ClientSession(connector=connector, response_class=response_class) as session,
+            session.get("http://docker" + path_of("/containers/broken/json")) as response,
+        ):
+            return await response.content.readline()
+
+    with pytest.warns(ne.NormalizeWarning, match="passed through unchanged"):
+        assert asyncio.run(get(NormalizingResponse)) == b'{"Id": 1'
+    with pytest.raises(ne.NormalizeError):
+        asyncio.run(get(NormalizingResponse.configured(strict=True)))
