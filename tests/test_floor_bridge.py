@@ -113,3 +113,51 @@ def test_a_post_is_sent_again_with_its_body() -> None:
         bodies = [call.request.body for call in rsps.calls]
     assert answer.status_code == _at(exchange, str(FLOOR))["status"]
     assert bodies[0] == bodies[1] and json.loads(bodies[1]) == {"Image": "busybox"}
+
+
+def _mock_transport(exchange: dict[str, Any], asked: str, seen: list[str]) -> Any:
+    httpx = pytest.importorskip("httpx")
+    answers = {a["version"]: a for a in (_at(exchange, asked), _at(exchange, str(FLOOR)))}
+
+    def handler(request: Any) -> Any:
+        seen.append(request.url.raw_path.decode())
+        version = request.url.path.split("/")[1].removeprefix("v")
+        answer = answers[version]
+        headers = {k: v for k, v in answer["headers"].items() if k != "Content-Length"}
+        return httpx.Response(answer["status"], headers=headers, content=_body(answer).encode())
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("key", ["floor.containers.list", "floor.images.list"])
+def test_the_httpx_transports_bridge_the_floor_too(key: str) -> None:
+    import asyncio
+
+    httpx = pytest.importorskip("httpx")
+    from normalize_engine.httpx import AsyncNormalizingTransport, NormalizingTransport
+
+    exchange = next(e for e in RECORDING["exchanges"] if e["key"] == key)
+    floor_answer = _at(exchange, str(FLOOR))
+    expected = ne.normalize(_body(floor_answer), "/v" + str(FLOOR) + exchange["path"], target="1.35")
+    path = "/v1.35" + exchange["path"]
+    seen: list[str] = []
+    transport = NormalizingTransport(_mock_transport(exchange, "1.35", seen), target="1.35")
+    with httpx.Client(transport=transport, base_url="http://docker") as client:
+        assert client.get(path).json() == expected
+        assert client.get(path).json() == expected
+    floor_path = "/v" + str(FLOOR) + exchange["path"]
+    assert seen == [path, floor_path, floor_path]
+
+    async def run() -> Any:
+        seen.clear()
+        inner = _mock_transport(exchange, "1.35", seen)
+        async with httpx.AsyncClient(
+            transport=AsyncNormalizingTransport(inner, target="1.35"), base_url="http://docker"
+        ) as client:
+            return (await client.get(path)).json()
+
+    assert asyncio.run(run()) == expected and seen == [path, floor_path]
+    seen.clear()
+    off = NormalizingTransport(_mock_transport(exchange, "1.35", seen), target="1.35", floor=False)
+    with httpx.Client(transport=off, base_url="http://docker") as client:
+        assert client.get(path).status_code == 400 and seen == [path]
