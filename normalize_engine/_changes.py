@@ -167,8 +167,12 @@ def change_row(version: str, change: type[Change]) -> ChangeRow:
         back=_back_rows(change),
         lost=tuple((str(k), " ".join(str(v).split())) for k, v in change.lost.items()),
         one_way=bool(
-            change.versioned and change.migrate is not Shape.migrate and not change.has_revert()
-            and not change.kept and not change.lost and not down_shapes(change)
+            change.versioned
+            and change.migrate is not Shape.migrate
+            and not change.has_revert()
+            and not change.kept
+            and not change.lost
+            and not down_shapes(change)
         ),
     )
 
@@ -322,9 +326,8 @@ def render_markdown(found: Sequence[Section], *, heading: int = 2) -> str:
             continue
         lines += ["| Endpoints | Change | Fields | Way back |", "| --- | --- | --- | --- |"]
         for row in section.changes:
-            lines.append(
-                f"| {_code_list(row.endpoints)} | {_change_cell(row)} | {_fields_cell(row)} | {_back_cell(row)} |"
-            )
+            cells = (_code_list(row.endpoints), _change_cell(row), _fields_cell(row), _back_cell(row))
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += [f"{h} Fields that cannot be derived", ""]
     missing = underivable_rows(found)

@@ -67,7 +67,8 @@ class _Base:
         self._floors = Floors()
 
     def _asked(self, request: httpx.Request) -> tuple[str, Version | None]:
-        return request.url.netloc.decode("ascii", "replace"), prefix_version(request.url.raw_path.decode("ascii"))
+        url = request.url
+        return url.netloc.decode("ascii", "replace"), prefix_version(url.raw_path.decode("ascii"))
 
     def _known_floor(self, request: httpx.Request) -> Version | None:
         """The floor to send ``request`` at straight away (learnt before for its host), or None."""

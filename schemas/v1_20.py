@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.changes.moby import PRE_1_24
 from normalize_engine.changes import Added, Change, Nested, edit, own
+from normalize_engine.changes.moby import PRE_1_24
 
 # A volume's host path: <data-root>/volumes/<name>/_data
 _VOLUME_PATH = re.compile(r"/volumes/([^/]+)/_data$")

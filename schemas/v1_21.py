@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from normalize_engine.changes.moby import PRE_1_24
 from normalize_engine.changes import (
     MISSING,
     Added,
@@ -19,7 +18,7 @@ from normalize_engine.changes import (
     own,
     typed,
 )
-from normalize_engine.changes.moby import container_state
+from normalize_engine.changes.moby import PRE_1_24, container_state
 
 
 class ContainerStateStatus(Change):

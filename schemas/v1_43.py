@@ -40,9 +40,13 @@ class ImageListNoneTags(Change):
         else:
             new_tags = tags if tags else None
             new_digests = digests if digests else None
-        if new_tags == tags and new_digests == digests and type(tags) is type(new_tags):
-            if type(digests) is type(new_digests):
-                return data
+        if (
+            new_tags == tags
+            and new_digests == digests
+            and type(tags) is type(new_tags)
+            and type(digests) is type(new_digests)
+        ):
+            return data
         data = own(data)
         data["RepoTags"], data["RepoDigests"] = new_tags, new_digests
         return data

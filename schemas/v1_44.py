@@ -7,8 +7,8 @@ from typing import Any
 from normalize_engine.changes import (
     MISSING,
     Added,
-    Derived,
     Change,
+    Derived,
     Each,
     Nested,
     OmittedWhen,

@@ -149,7 +149,6 @@ class ContainerNetworkSettingsDefaultNetwork(Change):
     )
 
 
-
 class ContainerNetworkSettingsLegacy(Change):
     """Container inspect's `NetworkSettings` no longer has `Bridge`, `HairpinMode`, `LinkLocalIPv6Address`,
     `LinkLocalIPv6PrefixLen`, `SecondaryIPAddresses` and `SecondaryIPv6Addresses` (unused since Docker
@@ -240,7 +239,9 @@ class EventLegacyFields(Change):
     endpoint = "system.events"
     status = Removed(back=Derived(lambda e: _legacy_event(e, "status"), reads=("Type", "Action")))
     id = Removed(back=Derived(lambda e: _legacy_event(e, "id"), reads=("Type", "Actor")))
-    from_ = Removed(data_key="from", back=Derived(lambda e: _legacy_event(e, "from"), reads=("Type", "Actor")))
+    from_ = Removed(
+        data_key="from", back=Derived(lambda e: _legacy_event(e, "from"), reads=("Type", "Actor"))
+    )
 
 
 def _legacy_event(event: dict[str, Any], key: str) -> Any:

@@ -338,8 +338,12 @@ def compare_down(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -
     url = exchange.url(newest.version)
     try:
         if newest.status >= 400:
-            got: Any = ne.normalize(newest.text, url, method=exchange.method, status=newest.status, target=target)
-            expected: Any = ne.normalize(old.text, exchange.url(old.version), status=old.status, target=target)
+            got: Any = ne.normalize(
+                newest.text, url, method=exchange.method, status=newest.status, target=target
+            )
+            expected: Any = ne.normalize(
+                old.text, exchange.url(old.version), status=old.status, target=target
+            )
         elif exchange.stream:
             got = list(ne.normalize_stream([newest.text], url, method=exchange.method, target=target))
             expected = documents(old, True)

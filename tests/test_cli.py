@@ -724,7 +724,9 @@ def test_target_too_old_says_which_are_produced(capsys: pytest.CaptureFixture[st
     (tmp_path / "images.json").write_text("[]")
     argv = ["normalize", str(tmp_path / "images.json"), "--path", "/v1.41/images/json"]
     status, _, err = run(capsys, *argv, "--target", "1.17")
-    assert_one_line_error(status, err, "'1.17' is not a version", "older than the oldest", "1.18 to", "from 1.18 on")
+    assert_one_line_error(
+        status, err, "'1.17' is not a version", "older than the oldest", "1.18 to", "from 1.18 on"
+    )
     assert "upgrade" not in err
     status, _, err = run(capsys, *argv, "--target", "1.99")
     assert_one_line_error(status, err, "'1.99' is not a version", "upgrade normalize-engine")

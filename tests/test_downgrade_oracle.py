@@ -26,7 +26,9 @@ def _olds(exchange: Exchange) -> list:
     return [
         a
         for a in exchange.versioned()[:-1]
-        if Version(str(a.version)) >= FLOOR and a.error is None and (a.status >= 400) == (newest.status >= 400)
+        if Version(str(a.version)) >= FLOOR
+        and a.error is None
+        and (a.status >= 400) == (newest.status >= 400)
     ]
 
 

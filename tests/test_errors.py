@@ -100,7 +100,7 @@ def test_one_text_for_an_answer_newer_than_the_library_knows() -> None:
     with pytest.warns(ne.NormalizeWarning) as caught:
         ne.normalize(OLD_IMAGES, "/v1.99/images/json", target="1.44")
     assert str(caught[0].message) == (
-        f"GET /v1.99/images/json: the answer is at API 1.99, newer than the versions normalize-engine knows; "
+        "GET /v1.99/images/json: the answer is at API 1.99, newer than the versions normalize-engine knows; "
         "it is brought down to 1.44 as an answer of the newest version it knows"
     )
 

@@ -53,9 +53,13 @@ def test_every_recorded_refusal_is_recognised(exchange: dict[str, Any], answer: 
 
 def test_only_that_refusal_triggers_the_bridge() -> None:
     assert floor_refusal(400, b'{"message":"bad parameter"}') is None
-    assert floor_refusal(404, b"client version 1.35 is too old. Minimum supported API version is 1.40") is None
+    assert (
+        floor_refusal(404, b"client version 1.35 is too old. Minimum supported API version is 1.40") is None
+    )
     # a daemon refusing a version above its maximum says so in other words
-    assert floor_refusal(400, b"client version 1.99 is too new. Maximum supported API version is 1.55") is None
+    assert (
+        floor_refusal(400, b"client version 1.99 is too new. Maximum supported API version is 1.55") is None
+    )
     assert at_version("/v1.35/containers/json?all=1", Version("1.40")) == "/v1.40/containers/json?all=1"
     assert at_version("/containers/json", Version("1.40")) is None
 

@@ -3,9 +3,9 @@ whether the migrations are right is decided against real daemons in test_oracle.
 
 from __future__ import annotations
 
-import warnings
 import copy
 import json
+import warnings
 
 import pytest
 
@@ -79,14 +79,26 @@ def test_a_newer_source_than_the_target_is_brought_down_without_a_warning() -> N
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = ne.normalize(new, "/v1.52/events", target="1.44")
-    assert (out["status"], out["id"], out["from"]) == (new["Action"], new["Actor"]["ID"], new["Actor"]["Attributes"]["image"])
+    assert (out["status"], out["id"], out["from"]) == (
+        new["Action"],
+        new["Actor"]["ID"],
+        new["Actor"]["Attributes"]["image"],
+    )
 
 
 def test_a_source_newer_than_every_known_version_warns_and_is_brought_down() -> None:
     image = {"Id": "sha256:ab", "RepoTags": [], "RepoDigests": [], "Size": 10, "Containers": 2}
     with pytest.warns(ne.NormalizeWarning, match="newer than the versions normalize-engine knows"):
         out = ne.normalize([image], "/v1.99/images/json", target="1.41")
-    assert out == [{**image, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"], "VirtualSize": 10, "Containers": -1}]
+    assert out == [
+        {
+            **image,
+            "RepoTags": ["<none>:<none>"],
+            "RepoDigests": ["<none>@<none>"],
+            "VirtualSize": 10,
+            "Containers": -1,
+        }
+    ]
 
 
 def test_normalising_twice_equals_once() -> None:

@@ -103,7 +103,10 @@ def down_shapes(change: type[Change]) -> tuple[type[Shape], ...]:
             fields = inverted(change)
         elif change.back:  # not versioned: only what it says it does going down
             fields = _shape(
-                f"{change.__name__}_back", f"{change.__qualname__}(back)", change.__module__, dict(change.back)
+                f"{change.__name__}_back",
+                f"{change.__qualname__}(back)",
+                change.__module__,
+                dict(change.back),
             )
         else:
             fields = None

@@ -8,9 +8,9 @@ from typing import Any
 
 __all__ = [
     "PRE_1_24",
-    "daemon_release",
     "ZERO_TIME",
     "container_state",
+    "daemon_release",
     "dedup",
     "health_from_status_text",
     "is_user_defined_network",

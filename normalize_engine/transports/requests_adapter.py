@@ -29,10 +29,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-
-from packaging.version import Version
 from urllib.parse import urlsplit, urlunsplit
 
+from packaging.version import Version
 from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter, HTTPAdapter
 
@@ -180,7 +179,9 @@ class NormalizingAdapter(BaseAdapter):
         path = at_version(parts.path, floor)
         assert path is not None
         again.url = urlunsplit(parts._replace(path=path))
-        logger.debug("%s %s: sent again at API %s, the daemon's floor", request.method, request.path_url, floor)
+        logger.debug(
+            "%s %s: sent again at API %s, the daemon's floor", request.method, request.path_url, floor
+        )
         response = self.inner.send(again, **send)
         response.request = request  # what the caller sent; the answer is in its shape
         return self._normalise(again, response, stream, target=min(asked, self._target))
