@@ -14,7 +14,7 @@ from packaging.version import Version
 from ._compiler import Step, fuse, fuse_many, run_reference
 from ._registry import Registry
 
-__all__ = ["chain", "reference", "runner", "steps"]
+__all__ = ["chain", "dialect_runner", "reference", "runner", "steps"]
 
 
 @lru_cache(maxsize=4096)
@@ -39,6 +39,26 @@ def runner(
         return chain(registry, endpoint, source, target)
     changes = registry.changes_between(endpoint, source, target)
     return fuse_many(changes) if changes else None
+
+
+@lru_cache(maxsize=4096)
+def dialect_runner(
+    dialect: Registry,
+    registry: Registry,
+    endpoint: str,
+    is_list: bool,
+    source: Version | None,
+    target: Version,
+) -> Step | None:
+    """What to run on a whole answer of another engine: every change of its ``dialect`` (which carries
+    the engine's answer to ``registry``'s shape at ``source``; a dialect does not depend on the version),
+    then ``registry``'s changes from ``source`` to ``target``, fused into one chain."""
+    changes = dialect.changes_between(endpoint, None, dialect.versions[-1]) + registry.changes_between(
+        endpoint, source, target
+    )
+    if not changes:
+        return None
+    return fuse_many(changes) if is_list else fuse(changes)
 
 
 def reference(

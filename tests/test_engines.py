@@ -12,12 +12,57 @@ from packaging.version import Version
 import normalize_engine as ne
 from normalize_engine import _chains
 from normalize_engine._plan import make_plan
-from normalize_engine._registry import DOCKER, ENGINES, REGISTRY, Registry
+from normalize_engine._registry import DOCKER, ENGINES, PODMAN, REGISTRY, Registry, engine_of
 
 
-def test_docker_is_the_one_engine_today() -> None:
-    assert dict(ENGINES) == {"docker": DOCKER} and REGISTRY is DOCKER
+def test_docker_and_podman_are_the_engines() -> None:
+    assert dict(ENGINES) == {"docker": DOCKER, "podman": PODMAN} and REGISTRY is DOCKER
     assert DOCKER.engine == "docker" and str(DOCKER.versions[-1]) == ne.LATEST
+    # Podman's dialect is one module: Podman answers the same shape at every API version prefix.
+    assert PODMAN.engine == "podman" and len(PODMAN.entries) == 1 and PODMAN.entries[0].changes
+
+
+@pytest.mark.parametrize(
+    ("headers", "engine"),
+    [
+        ({"Api-Version": "1.41", "Libpod-Api-Version": "4.3.1", "Server": "Libpod/4.3.1 (linux)"}, "podman"),
+        ({"libpod-api-version": "5.8.6"}, "podman"),
+        ({"Server": "Libpod/6.1.1 (linux)"}, "podman"),
+        ({"Api-Version": "1.55", "Server": "Docker/29.7.2 (linux)"}, "docker"),
+        ({}, "docker"),
+        (None, "docker"),
+    ],
+)
+def test_the_engine_is_told_by_the_headers(headers: dict[str, str] | None, engine: str) -> None:
+    assert engine_of(headers) == engine
+
+
+_PODMAN_HEADERS = {"Api-Version": "1.41", "Libpod-Api-Version": "4.3.1", "Server": "Libpod/4.3.1 (linux)"}
+
+
+def test_podman_is_chosen_by_headers_or_by_name_and_docker_stays_docker() -> None:
+    body = {"Warnings": [], "Volumes": []}
+    assert ne.normalize(body, "/volumes", headers=_PODMAN_HEADERS)["Warnings"] is None
+    assert ne.normalize(body, "/volumes", version="1.41", engine="podman")["Warnings"] is None
+    # Docker's answer of the same shape is left as Docker sent it, with or without Docker's headers.
+    assert ne.normalize(body, "/volumes", version="1.41")["Warnings"] == []
+    assert ne.normalize(body, "/volumes", headers={"Api-Version": "1.41"})["Warnings"] == []
+    # engine= wins over the headers
+    assert ne.normalize(body, "/volumes", headers=_PODMAN_HEADERS, engine="docker")["Warnings"] == []
+    with pytest.raises(ne.NormalizeError, match="engine must be one of"):
+        ne.normalize(body, "/volumes", engine="rkt")
+
+
+def test_podman_streams_and_errors() -> None:
+    chunk = b'{"Id":"ab","name":"ne-x","read":"2026-01-01T00:00:00Z"}\n'
+    (doc,) = ne.normalize_stream([chunk], "/containers/ab/stats", headers=_PODMAN_HEADERS)
+    assert doc["id"] == "ab" and "Id" not in doc and doc["name"] == "/ne-x"
+    error = b'{"cause":"no such container","message":"no container \\"x\\": no such container","response":404}'
+    assert ne.normalize(error, "/containers/x/json", status=404, headers=_PODMAN_HEADERS) == {
+        "message": 'no container "x": no such container'
+    }
+    # A Docker error body that happens to carry such keys keeps them.
+    assert "cause" in ne.normalize(error, "/containers/x/json", status=404)
 
 
 @pytest.fixture
