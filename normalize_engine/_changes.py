@@ -348,7 +348,7 @@ def _podman_document() -> str:
         "# Podman's dialect",
         "",
         "Podman's Docker-compatible API answers in its own dialect, the same at every API version. An answer "
-        "that carries `Libpod-Api-Version` or `Server: Libpod/...` (or is given `engine=\"podman\"`) goes "
+        'that carries `Libpod-Api-Version` or `Server: Libpod/...` (or is given `engine="podman"`) goes '
         "through these changes first, to Docker's shape at its `Api-Version`, then through Docker's "
         "changes above to the target. Checked against the recorded answers of Podman 4.3.1, 5.4.2, 5.8.6 "
         "and 6.1.1 (tests/test_cross_engine.py), each compared with Docker 29.7's.",

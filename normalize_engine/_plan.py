@@ -119,7 +119,8 @@ def make_plan(
     version is the path's ``/vX.Y`` prefix, else ``version``, else unknown (every step applies; steps look
     at the shape they are given). ``engine`` names the engine that answers (a key of
     :data:`~._registry.ENGINES`): for another engine than Docker, its dialect runs first, then
-    ``registry``'s chain as for any answer at the source version.
+    ``registry``'s chain as for any answer at the source version, which is then ``version`` (the
+    engine's ``Api-Version`` header) over the path's prefix: Podman answers the same shape at every prefix.
 
     Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
     container again, polling a list) costs one dictionary look-up.
@@ -153,6 +154,8 @@ def _make_plan(
     prefix, bare, query = split_path(path)
     target_v = resolve_target(target)
     raw_source = prefix if prefix is not None else version
+    if dialect is not None and version is not None:
+        raw_source = version  # Podman answers its own version's shape at every prefix: its Api-Version
     source = None if raw_source is None else parse_version(raw_source)
     method = method.upper()
     endpoint = route(method, bare)

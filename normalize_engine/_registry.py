@@ -164,5 +164,7 @@ def engine_of(headers: Mapping[str, str] | None) -> str:
         if name == "server" and type(value) is str and value.lower().startswith("libpod"):
             return "podman"
     return "docker"
+
+
 #: The name this module had for Docker's registry when it was the only one.
 REGISTRY = DOCKER

@@ -46,9 +46,9 @@ from functools import cache
 from typing import Any
 
 import normalize_engine as ne
+from normalize_engine._compiler import run_reference
 from normalize_engine._endpoints import Kind
 from normalize_engine._normalize import Plan, make_plan
-from normalize_engine._compiler import run_reference
 from normalize_engine._plan import NEWEST
 from normalize_engine._registry import ENGINES as ENGINE_REGISTRIES
 from normalize_engine._registry import REGISTRY

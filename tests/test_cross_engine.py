@@ -65,35 +65,65 @@ _INFO = _at("system.info")
 #: (normalize_engine/schemas_podman/).
 REVIEWED: dict[str, Kept] = {
     # --- real: Podman's facts, or its own keys, which stay
-    "Config.Env": Kept("real", "Podman adds `container=podman`, `HOME` and `HOSTNAME` to the environment it "
-                       "really gives the process", _INSPECT),
-    "HostConfig.Binds": Kept("real", "Podman lists every mount (named and anonymous volumes too) as a bind "
-                             "string with its options; Docker lists only what was asked for as binds",
-                             _INSPECT),
-    "HostConfig.Ulimits": Kept("real", "Podman applies and reports default ulimits (RLIMIT_NOFILE, "
-                               "RLIMIT_NPROC); Docker reports only those asked for", _INSPECT),
-    "HostConfig.PidsLimit": Kept("real", "Podman applies containers.conf's default pids limit (2048) and "
-                                 "reports it; 6.1 sends 0 for none, which becomes null", _INSPECT),
-    "HostConfig.Annotations": Kept("real", "Podman 5.4 on annotates every container (io.container.manager, "
-                                   "the stop signal for systemd): its own data", _INSPECT | _LIST),
-    "NetworkSettings.Networks.*.Aliases": Kept("real", "Podman's container list carries the aliases asked "
-                                               "for (the appended short ID is taken off); Docker's list "
-                                               "carries none", _LIST),
-    "AdjustCPUShares": Kept("real", "a Podman-only key of 4.3's list items (kept, as every unknown key)",
-                            _LIST),
+    "Config.Env": Kept(
+        "real",
+        "Podman adds `container=podman`, `HOME` and `HOSTNAME` to the environment it "
+        "really gives the process",
+        _INSPECT,
+    ),
+    "HostConfig.Binds": Kept(
+        "real",
+        "Podman lists every mount (named and anonymous volumes too) as a bind "
+        "string with its options; Docker lists only what was asked for as binds",
+        _INSPECT,
+    ),
+    "HostConfig.Ulimits": Kept(
+        "real",
+        "Podman applies and reports default ulimits (RLIMIT_NOFILE, "
+        "RLIMIT_NPROC); Docker reports only those asked for",
+        _INSPECT,
+    ),
+    "HostConfig.PidsLimit": Kept(
+        "real",
+        "Podman applies containers.conf's default pids limit (2048) and "
+        "reports it; 6.1 sends 0 for none, which becomes null",
+        _INSPECT,
+    ),
+    "HostConfig.Annotations": Kept(
+        "real",
+        "Podman 5.4 on annotates every container (io.container.manager, "
+        "the stop signal for systemd): its own data",
+        _INSPECT | _LIST,
+    ),
+    "NetworkSettings.Networks.*.Aliases": Kept(
+        "real",
+        "Podman's container list carries the aliases asked "
+        "for (the appended short ID is taken off); Docker's list "
+        "carries none",
+        _LIST,
+    ),
+    "AdjustCPUShares": Kept(
+        "real", "a Podman-only key of 4.3's list items (kept, as every unknown key)", _LIST
+    ),
     "DefaultReadOnlyNonRecursive": Kept("real", "a Podman-only key of 5.4 and 5.8's list items", _LIST),
     "cpu_stats.cpu": Kept("real", "Podman's own CPU percentage in stats", _STATS),
     "precpu_stats.cpu": Kept("real", "Podman's own CPU percentage in stats", _STATS),
-    "networks": Kept("real", "Podman 4.3 reports one network entry named `network`, not one per interface",
-                     _STATS, frozenset({"4.3.1"})),
+    "networks": Kept(
+        "real",
+        "Podman 4.3 reports one network entry named `network`, not one per interface",
+        _STATS,
+        frozenset({"4.3.1"}),
+    ),
     "id": Kept("real", "the pull stream: Podman's last message carries the image id", _at("images.create")),
-    "progressDetail": Kept("real", "the pull stream: Podman sends `progressDetail: {}` on status lines",
-                           _at("images.create")),
+    "progressDetail": Kept(
+        "real", "the pull stream: Podman sends `progressDetail: {}` on status lines", _at("images.create")
+    ),
     "Dangling": Kept("real", "Podman-only image list key", _at("images.list")),
     "Digest": Kept("real", "Podman-only image list key", _at("images.list")),
     "History": Kept("real", "Podman-only image list key", _at("images.list")),
-    "Names": Kept("real", "Podman-only image list key (the fully qualified names it stores)",
-                  _at("images.list")),
+    "Names": Kept(
+        "real", "Podman-only image list key (the fully qualified names it stores)", _at("images.list")
+    ),
     "BuildahVersion": Kept("real", "Podman-only /info key", _INFO),
     "CPURealtimePeriod": Kept("real", "Podman-only /info key", _INFO),
     "CPURealtimeRuntime": Kept("real", "Podman-only /info key", _INFO),
@@ -102,37 +132,56 @@ REVIEWED: dict[str, Kept] = {
     "SwapFree": Kept("real", "Podman-only /info key", _INFO),
     "SwapTotal": Kept("real", "Podman-only /info key", _INFO),
     "Uptime": Kept("real", "Podman-only /info key", _INFO),
-    "Components": Kept("real", "Podman's one component, `Podman Engine`, has its own details (APIVersion "
-                       "is the libpod version, Package) and Docker's components other ones",
-                       _at("system.version")),
+    "Components": Kept(
+        "real",
+        "Podman's one component, `Podman Engine`, has its own details (APIVersion "
+        "is the libpod version, Package) and Docker's components other ones",
+        _at("system.version"),
+    ),
     "ContainerUsage.Reclaimable": Kept("real", "Podman-only /system/df key", _DF),
     "ImageUsage.Reclaimable": Kept("real", "Podman-only /system/df key", _DF),
     # --- underivable: Docker's facts that Podman's answer does not hold
-    "HostConfig.MaskedPaths": Kept("underivable", "Docker's default masked paths are Docker's; Podman sends "
-                                   "null and masks its own set", _INSPECT),
-    "HostConfig.ReadonlyPaths": Kept("underivable", "Docker's default read-only paths, as MaskedPaths",
-                                     _INSPECT),
-    "ExitCode": Kept("underivable", "Podman sends 0 with Pid 0 for an exec never started and for one that "
-                     "finished (5.x): which it is cannot be told", _at("exec.inspect")),
+    "HostConfig.MaskedPaths": Kept(
+        "underivable",
+        "Docker's default masked paths are Docker's; Podman sends null and masks its own set",
+        _INSPECT,
+    ),
+    "HostConfig.ReadonlyPaths": Kept(
+        "underivable", "Docker's default read-only paths, as MaskedPaths", _INSPECT
+    ),
+    "ExitCode": Kept(
+        "underivable",
+        "Podman sends 0 with Pid 0 for an exec never started and for one that "
+        "finished (5.x): which it is cannot be told",
+        _at("exec.inspect"),
+    ),
     "GitCommit": Kept("underivable", "Podman's /version has no Git commit", _at("system.version")),
     "DefaultAddressPools": Kept("underivable", "Podman 4.3 and 5.4 do not report address pools", _INFO),
     "Runtimes.*.status": Kept("underivable", "Podman sends no runtime feature report", _INFO),
-    "memory_stats": Kept("underivable", "cgroup figures Podman does not report (max_usage, stats; 6.1: "
-                         "usage and limit too)", _STATS),
+    "memory_stats": Kept(
+        "underivable",
+        "cgroup figures Podman does not report (max_usage, stats; 6.1: usage and limit too)",
+        _STATS,
+    ),
     "pids_stats": Kept("underivable", "Podman 6.1 reports no pids count", _STATS),
     "cpu_stats.cpu_usage.percpu_usage": Kept("underivable", "Podman 6.1 sends no per-CPU figures", _STATS),
     "precpu_stats": Kept("underivable", "Podman's first sample has no previous CPU figures", _STATS),
-    "Tags": Kept("underivable", "Podman 4.3's history names no tags", _at("images.history"),
-                 frozenset({"4.3.1"})),
+    "Tags": Kept(
+        "underivable", "Podman 4.3's history names no tags", _at("images.history"), frozenset({"4.3.1"})
+    ),
     "Containers.*.Mounts": Kept("underivable", "Podman's /system/df sends `Mounts: null`", _DF),
-    "Containers.*.NetworkSettings": Kept("underivable", "Podman's /system/df sends `NetworkSettings: null`",
-                                         _DF),
-    "Containers.*.HostConfig": Kept("underivable", "Podman's /system/df sends `HostConfig: {}` and no "
-                                    "networks to read the mode from", _DF),
+    "Containers.*.NetworkSettings": Kept(
+        "underivable", "Podman's /system/df sends `NetworkSettings: null`", _DF
+    ),
+    "Containers.*.HostConfig": Kept(
+        "underivable", "Podman's /system/df sends `HostConfig: {}` and no networks to read the mode from", _DF
+    ),
     "ContainerUsage.Items": Kept("underivable", "as `Containers` (the same items, Docker 29's form)", _DF),
     "Volumes.*.CreatedAt": Kept("underivable", "Podman's /system/df volumes carry no creation time", _DF),
     "VolumeUsage.Items": Kept("underivable", "as `Volumes` (Docker 29's form)", _DF),
-    "ImageUsage.TotalSize": Kept("underivable", "Podman 4.3 reports no layer total", _DF, frozenset({"4.3.1"})),
+    "ImageUsage.TotalSize": Kept(
+        "underivable", "Podman 4.3 reports no layer total", _DF, frozenset({"4.3.1"})
+    ),
     "LayersSize": Kept("underivable", "Podman 4.3 reports no layer total", _DF, frozenset({"4.3.1"})),
     "errorDetail.code": Kept("underivable", "Podman's build errors carry no code", _at("build")),
 }
@@ -149,10 +198,19 @@ def normalised(exchange: Exchange, answer: Answer, *, podman: bool) -> Any:
     headers = answer.headers if podman else None
     version = api_version(answer) if podman else str(answer.version)
     if exchange.stream:
-        return list(ne.normalize_stream([answer.text], exchange.path, method=exchange.method, version=version,
-                                        headers=headers))
-    return ne.normalize(answer.text, exchange.path, method=exchange.method, status=answer.status,
-                        version=version, headers=headers)
+        return list(
+            ne.normalize_stream(
+                [answer.text], exchange.path, method=exchange.method, version=version, headers=headers
+            )
+        )
+    return ne.normalize(
+        answer.text,
+        exchange.path,
+        method=exchange.method,
+        status=answer.status,
+        version=version,
+        headers=headers,
+    )
 
 
 def _endpoint(exchange: Exchange) -> str | None:
@@ -227,8 +285,11 @@ def _hit(line: str, path: str) -> bool:
     parts = [p for p in where.split(".") if not p.isdigit() and p != "*"]
     general = ".".join(parts)
     want = ".".join(p for p in path.split(".") if p != "*")
-    return general == want or general.startswith(want + ".") or general.endswith("." + want) or (
-        "." + want + "." in "." + general + "."
+    return (
+        general == want
+        or general.startswith(want + ".")
+        or general.endswith("." + want)
+        or ("." + want + "." in "." + general + ".")
     )
 
 

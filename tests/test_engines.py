@@ -57,7 +57,9 @@ def test_podman_streams_and_errors() -> None:
     chunk = b'{"Id":"ab","name":"ne-x","read":"2026-01-01T00:00:00Z"}\n'
     (doc,) = ne.normalize_stream([chunk], "/containers/ab/stats", headers=_PODMAN_HEADERS)
     assert doc["id"] == "ab" and "Id" not in doc and doc["name"] == "/ne-x"
-    error = b'{"cause":"no such container","message":"no container \\"x\\": no such container","response":404}'
+    error = (
+        b'{"cause":"no such container","message":"no container \\"x\\": no such container","response":404}'
+    )
     assert ne.normalize(error, "/containers/x/json", status=404, headers=_PODMAN_HEADERS) == {
         "message": 'no container "x": no such container'
     }
@@ -97,3 +99,12 @@ def test_a_second_registry_is_read_only_where_it_is_given(other_engine: Registry
     docker = _chains.chain(DOCKER, "system.info", None, Version("1.18"))
     assert docker is not _chains.chain(other_engine, "system.info", None, Version("1.18"))
     assert ne.normalize({"X": 1}, "/info", target="1.18")["X"] == 1
+
+
+def test_podman_source_is_its_api_version_header_whatever_the_prefix() -> None:
+    # Podman 5.8 answers API 1.44's shape at /v1.24 too: its Api-Version, not the prefix, is the source.
+    assert make_plan("GET", "/v1.24/containers/x/json", version="1.44", engine="podman").source == Version(
+        "1.44"
+    )
+    assert make_plan("GET", "/v1.24/containers/x/json", version="1.44").source == Version("1.24")
+    assert make_plan("GET", "/v1.24/containers/x/json", engine="podman").source == Version("1.24")

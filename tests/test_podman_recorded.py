@@ -50,8 +50,8 @@ DOCKER_KEYS: dict[str, str] = {
 # Podman-only keys the library removes on purpose (by key path, or by last key), each with its reason: the
 # dialect (normalize_engine/schemas_podman/) writes them as Docker does for the same state.
 DROPPED: dict[str, str] = {
-    "Config.StopSignal": "Podman sends its default (15, SIGTERM) always; Docker sends a stop signal only when "
-    "one was set, by name (another signal is kept, as its name)",
+    "Config.StopSignal": "Podman sends its default (15, SIGTERM) always; Docker sends a stop signal only "
+    "when one was set, by name (another signal is kept, as its name)",
     "Config.StopTimeout": "Podman sends its default (0 in 4.3, 10 from 5.4) always; Docker only one set",
     "SizeRootFs": "sent without size=1, as 0: Docker sends the sizes only when asked (size=1 keeps them)",
     "State.Health": "Podman 4.3's empty health of a container without a health check, which Docker omits",

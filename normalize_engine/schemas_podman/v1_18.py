@@ -37,7 +37,6 @@ from ._forms import (
     _stop_signal,
 )
 
-
 # ------------------------------------------------------------------------------------------ networks
 
 
@@ -183,7 +182,7 @@ class PodmanHostConfigNulls(Change):
 
     endpoint = "containers.inspect"
     HostConfig = Nested(
-        **{key: Replaced([], None) for key in _EMPTY_LISTS_AS_NULL},
+        {key: Replaced([], None) for key in _EMPTY_LISTS_AS_NULL},
         LogConfig=Nested(Config=Replaced(None, {})),
         MemorySwappiness=Replaced(0, None),
         PidsLimit=Replaced(0, None),
@@ -256,12 +255,7 @@ class PodmanStatsShape(Change):
 
     endpoint = "containers.stats"
     name = Convert(_slashed)
-    blkio_stats = Nested(
-        **{
-            key: Replaced(None, [])
-            for key in _NULL_BLKIO
-        }
-    )
+    blkio_stats = Nested({key: Replaced(None, []) for key in _NULL_BLKIO})
 
 
 class PodmanWaitError(Change):

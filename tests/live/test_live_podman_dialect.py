@@ -95,8 +95,14 @@ def podman(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     if not os.environ.get("NE_PD_UNWRAPPED"):  # the unwrapped client must fail these tests
         wrapped = ne.wrap(wrapped)
     try:
-        yield {**entry, "plain": plain, "client": wrapped, "sleeper": sleeper.id, "echo": echo.id,
-               "since": since}
+        yield {
+            **entry,
+            "plain": plain,
+            "client": wrapped,
+            "sleeper": sleeper.id,
+            "echo": echo.id,
+            "since": since,
+        }
     finally:
         wrapped.close()
         _cleanup(plain)
@@ -143,7 +149,9 @@ def test_container_image_tags_and_health(podman: dict[str, Any]) -> None:
 
 def test_events(podman: dict[str, Any]) -> None:
     stream = podman["client"].events(
-        since=podman["since"], until=int(time.time()) + 1, decode=True,
+        since=podman["since"],
+        until=int(time.time()) + 1,
+        decode=True,
         filters={"container": podman["echo"]},
     )
     events = list(stream)
