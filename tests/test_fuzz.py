@@ -6,6 +6,7 @@ seed is fixed; by hand ``NE_FUZZ_SEED`` and ``NE_FUZZ_MUTATIONS`` change it."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -149,3 +150,28 @@ def test_a_hook_bug_caught_by_the_backstop_is_a_failure(monkeypatch: pytest.Monk
     outcome, failure = fuzz.check(case)
     assert outcome == "refused" and failure is not None and failure.startswith("bug:")
     assert "EventScope.scope, a Derived field (schemas/v1_30.py) failed" in failure
+
+
+def test_the_snapshot_without_recursion_writes_what_json_dumps_writes() -> None:
+    """The fuzzer's fallback for documents past Python 3.12's C encoder limit gives the same text."""
+    from tests.fuzz import _dumps_iteratively, _equal_iteratively
+    from tests.recorded import load_recorded
+
+    for daemon in load_recorded()[:1]:
+        for exchange in daemon.exchanges:
+            for answer in exchange.versioned():
+                try:
+                    document = json.loads(answer.text)
+                except ValueError:
+                    continue  # a stream, a raw body, an empty answer
+                assert _dumps_iteratively(document) == json.dumps(document)
+    for odd in ([], {}, [[]], {"a": {}}, ["é", None, True, 1.5, {"k\n": [1, [2]]}]):
+        assert _dumps_iteratively(odd) == json.dumps(odd)
+    deep: object = "x"
+    for level in range(3000):
+        deep = [deep] if level % 2 else {"a": deep}
+    assert _dumps_iteratively(deep).count("[") == 1500
+    assert _equal_iteratively(deep, fuzz._copy(deep))
+    assert _equal_iteratively({"a": [1, {"b": 2}]}, {"a": [1.0, {"b": 2}]})  # as == says
+    for other in ({"a": [1, {"b": 3}]}, {"a": [1, {"c": 2}]}, {"a": [1]}, {"a": [[1], {"b": 2}]}):
+        assert not _equal_iteratively({"a": [1, {"b": 2}]}, other)

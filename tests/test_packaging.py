@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -81,13 +82,18 @@ def test_the_changelog_is_release_notes() -> None:
     assert headings[:2] == ["Unreleased", ne.__version__]
 
 
-def _clean(tmp_path: Path, cache: str, root: str) -> subprocess.CompletedProcess[str]:
-    """``tools/daemons.sh clean`` with its ``stop`` replaced: no daemon of this machine is touched."""
-    script = (REPO / "tools" / "daemons.sh").read_text(encoding="utf-8").replace('\nmain "$@"\n', "\n")
-    copy = tmp_path / "daemons.sh"
+def _run_clean(tmp_path: Path, tool: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``tools/<tool> clean`` with its ``stop`` replaced: no daemon or Podman of this machine is touched."""
+    script = (REPO / "tools" / tool).read_text(encoding="utf-8").replace('\nmain "$@"\n', "\n")
+    copy = tmp_path / tool
     copy.write_text(script + '\ncmd_stop() { say "(stop)"; }\ncmd_clean\n', encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "NE_DAEMON_CACHE": cache, "NE_DAEMON_ROOT": root}
+    shutil.copy(REPO / "tools" / "services.sh", tmp_path / "services.sh")
+    env = {"PATH": "/usr/bin:/bin", **env}
     return subprocess.run(["bash", str(copy)], capture_output=True, text=True, timeout=60, env=env)
+
+
+def _clean(tmp_path: Path, cache: str, root: str) -> subprocess.CompletedProcess[str]:
+    return _run_clean(tmp_path, "daemons.sh", {"NE_DAEMON_CACHE": cache, "NE_DAEMON_ROOT": root})
 
 
 def test_daemons_clean_removes_the_cache_and_the_state(tmp_path: Path) -> None:
@@ -126,12 +132,7 @@ def test_every_package_folder_is_declared() -> None:
 
 
 def _podman_clean(tmp_path: Path, cache: str, root: str) -> subprocess.CompletedProcess[str]:
-    """``tools/podman.sh clean`` with its ``stop`` replaced: no Podman of this machine is touched."""
-    script = (REPO / "tools" / "podman.sh").read_text(encoding="utf-8").replace('\nmain "$@"\n', "\n")
-    copy = tmp_path / "podman.sh"
-    copy.write_text(script + '\ncmd_stop() { say "(stop)"; }\ncmd_clean\n', encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "NE_PODMAN_CACHE": cache, "NE_PODMAN_ROOT": root}
-    return subprocess.run(["bash", str(copy)], capture_output=True, text=True, timeout=60, env=env)
+    return _run_clean(tmp_path, "podman.sh", {"NE_PODMAN_CACHE": cache, "NE_PODMAN_ROOT": root})
 
 
 def test_podman_clean_removes_the_cache_and_the_state(tmp_path: Path) -> None:

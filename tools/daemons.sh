@@ -27,6 +27,8 @@ APT_UPDATED=0
 
 say() { printf '[daemons] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=tools/services.sh
+. "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 
 # Per-suite network plan. Each daemon gets its own local bridge with a /24 that only exists on
 # that bridge, and its own pool for user-defined networks, so the three never collide.
@@ -83,18 +85,6 @@ private_apt_opts() {
         -o "Dir::Etc::preferencesparts=$d/preferences.d" \
         -o "APT::Get::List-Cleanup=0" \
         -o "APT::Sandbox::User=root"
-}
-
-mirror_uri() {
-    local f=/etc/apt/sources.list.d/debian.sources uri=""
-    if [ -r "$f" ]; then
-        uri="$(sed -n 's/^[Uu][Rr][Ii][Ss]:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$f" | head -n 1)"
-    fi
-    if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
-        uri="$(awk '$1=="deb" && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)"
-    fi
-    [ -n "$uri" ] || die "cannot find the Debian mirror in /etc/apt/sources.list.d/debian.sources"
-    echo "$uri"
 }
 
 install_bookworm() {
@@ -215,10 +205,6 @@ cmd_install() {
 }
 
 # ------------------------------------------------------------------------------------ start/stop
-
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-
-read_pid() { [ -r "$1" ] && tr -dc '0-9' <"$1" || true; }
 
 ping_socket() {
     # GET /_ping over the unix socket; prints the body
@@ -530,18 +516,8 @@ cmd_status() {
 cmd_clean() {
     # Stop every daemon, then remove the unpacked engines (about 540 MB) and the daemons' sockets, data and
     # logs. Debian's docker.io stays installed: `apt-get remove docker.io` removes it.
-    local d
     cmd_stop
-    for d in "$CACHE" "$ROOT"; do
-        case "$d" in ""|/|/tmp|/var|/var/cache) die "refusing to remove '$d'" ;; esac
-        if [ -d "$d" ] && grep -q -e " $d/" -e " $d " /proc/mounts; then
-            die "file systems are still mounted under $d (see /proc/mounts); unmount them, then clean again"
-        fi
-        if [ -e "$d" ]; then
-            say "removing $d ($(du -sh "$d" 2>/dev/null | cut -f1))"
-            rm -rf --one-file-system "$d"
-        fi
-    done
+    remove_folders "$CACHE" "$ROOT"
     say "clean"
 }
 

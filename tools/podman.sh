@@ -26,6 +26,8 @@ LIBDIR=usr/lib/x86_64-linux-gnu
 
 say() { printf '[podman] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=tools/services.sh
+. "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 
 version_index() {
     case "$1" in
@@ -50,18 +52,6 @@ packages() {
 }
 
 # ---------------------------------------------------------------------------------------- install
-
-mirror_uri() {
-    local f=/etc/apt/sources.list.d/debian.sources uri=""
-    if [ -r "$f" ]; then
-        uri="$(sed -n 's/^[Uu][Rr][Ii][Ss]:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$f" | head -n 1)"
-    fi
-    if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
-        uri="$(awk '$1=="deb" && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)"
-    fi
-    [ -n "$uri" ] || die "cannot find the Debian mirror in /etc/apt/sources.list.d/debian.sources"
-    echo "$uri"
-}
 
 private_apt_opts() {
     local d="$CACHE/apt"
@@ -170,8 +160,6 @@ cmd_install() {
 
 # ------------------------------------------------------------------------------------ start/stop
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-read_pid() { if [ -r "$1" ]; then tr -dc '0-9' <"$1"; fi; }
 ping_socket() { curl -sf --max-time 3 --unix-socket "$1" http://d/_ping >/dev/null 2>&1; }
 
 configure() {
@@ -398,22 +386,13 @@ cmd_status() {
 cmd_clean() {
     # Remove every container (their shm mounts go with them), stop every service, then remove the unpacked
     # trees ($CACHE, ~75 MB a version) and the state ($ROOT). The apt packages of the host stay.
-    local v d pid
+    local v pid
     for v in "${ALL_VERSIONS[@]}"; do
         pid="$(read_pid "$ROOT/$v/service.pid")"
         if pid_alive "$pid"; then cli "$v" rm -a -f -t 0 >/dev/null 2>&1 || true; fi
     done
     cmd_stop
-    for d in "$CACHE" "$ROOT"; do
-        case "$d" in "" | / | /tmp | /var | /var/cache) die "refusing to remove '$d'" ;; esac
-        if [ -d "$d" ] && grep -q -e " $d/" -e " $d " /proc/mounts; then
-            die "file systems are still mounted under $d (see /proc/mounts); unmount them, then clean again"
-        fi
-        if [ -e "$d" ]; then
-            say "removing $d ($(du -sh "$d" 2>/dev/null | cut -f1))"
-            rm -rf --one-file-system "$d"
-        fi
-    done
+    remove_folders "$CACHE" "$ROOT"
     say "clean"
 }
 
