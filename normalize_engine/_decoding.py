@@ -8,7 +8,7 @@ from typing import Any
 
 from ._errors import InvalidBodyError
 
-__all__ = ["JSON", "decode", "error_body"]
+__all__ = ["JSON", "decode", "error_body", "podman_error"]
 
 JSON = Any  # dict | list | str | int | float | bool | None
 

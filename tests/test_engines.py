@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 from pathlib import Path
 
 import pytest
+import requests
+import responses
 from packaging.version import Version
 
 import normalize_engine as ne
@@ -108,3 +111,30 @@ def test_podman_source_is_its_api_version_header_whatever_the_prefix() -> None:
     )
     assert make_plan("GET", "/v1.24/containers/x/json", version="1.44").source == Version("1.24")
     assert make_plan("GET", "/v1.24/containers/x/json", engine="podman").source == Version("1.24")
+
+
+@responses.activate
+def test_transports_tell_podman_by_its_headers() -> None:
+    """The neutral core (every transport) reads the engine from the answer's headers: a Podman answer is
+    rewritten through the dialect; the same body from Docker is passed as it came."""
+    base = "http://ne-engines.invalid"
+    body = json.dumps({"Volumes": [], "Warnings": []}).encode()
+    error = b'{"cause":"no such volume","message":"no volume v: no such volume","response":404}'
+    responses.get(
+        f"{base}/v1.41/volumes", body=body, headers=_PODMAN_HEADERS, content_type="application/json"
+    )
+    responses.get(
+        f"{base}/v1.41/volumes/v",
+        body=error,
+        status=404,
+        headers=_PODMAN_HEADERS,
+        content_type="application/json",
+    )
+    responses.get(
+        f"{base}/v1.40/volumes", body=body, headers={"Api-Version": "1.40"}, content_type="application/json"
+    )
+    with requests.Session() as session:
+        session.mount("http://", ne.NormalizingAdapter())
+        assert session.get(f"{base}/v1.41/volumes").json()["Warnings"] is None
+        assert session.get(f"{base}/v1.41/volumes/v").json() == {"message": "no volume v: no such volume"}
+        assert session.get(f"{base}/v1.40/volumes").json()["Warnings"] == []
