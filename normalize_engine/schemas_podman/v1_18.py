@@ -42,19 +42,11 @@ from ._forms import (
 
 class PodmanDefaultNetwork(Change):
     """A container's default network is keyed `bridge`, as Docker keys it, not `podman` (Podman 4.3 to 6.1
-    key it `podman` in container inspect, the container list and `/system/df`, where Podman's own
+    key it `podman` in container inspect and the container list, where Podman's own
     `/networks` answer calls the same network `bridge`)."""
 
     endpoint = ("containers.inspect", "containers.list")
     NetworkSettings = Nested(Networks=Convert(_default_network_renamed))
-
-
-class PodmanDiskUsageDefaultNetwork(Change):
-    """`/system/df` `Containers` key the default network `bridge`, as the container list does (Podman 4.3
-    to 6.1 send `podman`; 4.3 to 6.1 send `NetworkSettings: null` there, which stays: see the README)."""
-
-    endpoint = "system.df"
-    Containers = Each(NetworkSettings=Nested(Networks=Convert(_default_network_renamed)))
 
 
 class PodmanNetworkNames(Change):
