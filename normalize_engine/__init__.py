@@ -4,8 +4,10 @@
 >>> ne.normalize({"status": "die", "id": "4f2a", "from": "busybox", "time": 1}, "/v1.21/events")["Type"]
 'container'
 
-Three ways in: :func:`normalize` on JSON you already have, :class:`NormalizingAdapter` / :func:`mount` on a
-``requests`` session, :func:`wrap` on a docker-py client.
+Ways in: :func:`normalize` on JSON you already have, :class:`NormalizingAdapter` / :func:`mount` on a
+``requests`` session, :func:`wrap` on a docker-py, testcontainers or aiodocker client, :func:`install` for
+every docker-py client a process creates, and the optional ``normalize_engine.httpx`` and
+``normalize_engine.aiohttp`` transports (they import httpx and aiohttp; ``import normalize_engine`` does not).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ from ._errors import (  # noqa: E402  # after the schemas are found
     UnknownVersionError,
     UnsupportedClientError,
 )
-from ._normalize import normalize, normalize_stream  # noqa: E402
+from ._install import install, installed, uninstall  # noqa: E402
+from ._normalize import anormalize_stream, normalize, normalize_stream  # noqa: E402
 from ._plan import NEWEST as _NEWEST  # noqa: E402
 from ._plan import VERSIONS_V as _VERSIONS_V  # noqa: E402
 from .transports.core import endpoint_kind  # noqa: E402
@@ -72,10 +75,14 @@ __all__ = [
     "TruncatedStreamError",
     "UnknownVersionError",
     "UnsupportedClientError",
+    "anormalize_stream",
     "endpoint_kind",
+    "install",
+    "installed",
     "mount",
     "normalize",
     "normalize_stream",
+    "uninstall",
     "wrap",
 ]
 

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 
 from ._decoding import JSON, _loads, decode, error_body
 from ._errors import newer_than_target
 from ._plan import NEWEST, OLDEST, VERSIONS_V, Plan, _cached_plan, make_plan, resolve_target
 from ._registry import engine_of
-from ._stream import iter_documents
+from ._stream import StreamSplitter, iter_documents
 
 __all__ = [
     "NEWEST",
@@ -19,6 +19,7 @@ __all__ = [
     "Plan",
     "_cached_plan",
     "_loads",
+    "anormalize_stream",
     "decode",
     "error_body",
     "make_plan",
@@ -111,6 +112,47 @@ def normalize_stream(
         newer_than_target(plan.method, path, plan.source, plan.target, "stream")
     for document in iter_documents(chunks):
         yield plan.apply(document, owned=True)  # decoded here: nothing else holds it
+
+
+async def anormalize_stream(
+    chunks: AsyncIterable[bytes | str],
+    path: str,
+    *,
+    method: str = "GET",
+    version: str | None = None,
+    target: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    engine: str | None = None,
+) -> AsyncIterator[JSON]:
+    """:func:`normalize_stream` over an asynchronous iterable of bytes (``response.content.iter_any()`` of
+    aiohttp, ``response.aiter_bytes()`` of httpx): an async iterator of canonical documents, each yielded as
+    soon as its last byte arrived.
+
+    :param headers: the response's headers, and ``engine``: as for :func:`normalize`.
+    :raises TruncatedStreamError: the stream ends inside a document (after the complete ones were yielded).
+
+    >>> import asyncio, normalize_engine as ne
+    >>> async def chunks():
+    ...     yield b'{"status":"start","id":"abc",'
+    ...     yield b'"from":"busybox","time":1}\\n'
+    >>> async def actions():
+    ...     return [e["Action"] async for e in ne.anormalize_stream(chunks(), "/v1.21/events")]
+    >>> asyncio.run(actions())
+    ['start']
+
+    .. versionadded:: 0.2
+    """
+    version, engine = _source(headers, version, engine)
+    plan = make_plan(method, path, version=version, target=target, engine=engine)
+    if plan.newer_than_target:
+        newer_than_target(plan.method, path, plan.source, plan.target, "stream")
+    splitter = StreamSplitter()
+    async for chunk in chunks:
+        data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+        for _, document in splitter.feed(data):
+            yield plan.apply(document, owned=True)
+    for _, document in splitter.finish():
+        yield plan.apply(document, owned=True)
 
 
 def _source(

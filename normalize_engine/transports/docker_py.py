@@ -114,7 +114,13 @@ def wrap(
     it again would cost about as much as decoding it. Every other answer the caller did not stream is read
     before ``send`` returns, as requests does.
 
-    :param client: a ``docker.DockerClient`` or ``docker.APIClient``.
+    OpenTelemetry's ``RequestsInstrumentor`` sees every request whether it instruments before or after.
+    An object holding a docker-py client as ``.client`` (testcontainers' ``DockerClient``) has that client
+    wrapped; an ``aiodocker.Docker`` gets :class:`normalize_engine.aiohttp.NormalizingResponse` as the
+    response class of its session (needs the ``aiohttp`` extra). Either way the object itself comes back.
+
+    :param client: a ``docker.DockerClient`` or ``docker.APIClient``, testcontainers' ``DockerClient``,
+        an ``aiodocker.Docker``.
     :param target: the API version to produce; default :data:`~normalize_engine.LATEST`.
     :param strict: raise instead of passing answers through when they cannot be normalised.
     :returns: ``client`` itself.
@@ -132,8 +138,17 @@ def wrap(
     """
     api: Any = client if isinstance(client, requests.Session) else getattr(client, "api", None)
     if not isinstance(api, requests.Session):
+        held = getattr(client, "client", None)  # testcontainers' DockerClient holds docker-py's as .client
+        if held is not None and held is not client and _is_docker_py(held):
+            wrap(held, target=target, strict=strict)
+            return client
+        session = getattr(client, "session", None)  # aiodocker.Docker: an aiohttp.ClientSession
+        if session is not None and hasattr(session, "_response_class") and hasattr(session, "_connector"):
+            _aiohttp().wrap_session(session, target=target, strict=strict)
+            return client
         raise UnsupportedClientError(
-            f"wrap() takes a docker.DockerClient or docker.APIClient, got {type(client).__name__}; "
+            "wrap() takes a docker.DockerClient or docker.APIClient, an object holding one as .client "
+            f"(testcontainers) or an aiodocker.Docker, got {type(client).__name__}; "
             "for a plain requests session use normalize_engine.mount()"
         )
     memo: dict[int, NormalizingAdapter] = {}
@@ -147,6 +162,17 @@ def wrap(
     return client
 
 
+def _is_docker_py(client: Any) -> bool:
+    return isinstance(client, requests.Session) or isinstance(getattr(client, "api", None), requests.Session)
+
+
+def _aiohttp() -> Any:
+    """``normalize_engine.aiohttp``, loaded only for an aiodocker client (aiohttp is an optional extra)."""
+    from .. import aiohttp
+
+    return aiohttp
+
+
 def _deferring(session: requests.Session) -> Callable[..., requests.Response]:
     """``Session.send`` for a docker-py client, letting the adapter put off encoding normalised bodies.
 
@@ -158,14 +184,18 @@ def _deferring(session: requests.Session) -> Callable[..., requests.Response]:
     when the caller did not ask to stream, as requests would have.
     """
 
-    send = session.send
+    # The session's own ``send`` is looked up at every call, not bound now: an instrumentation that
+    # patches ``requests.Session.send`` later (OpenTelemetry's RequestsInstrumentor) must still see every
+    # request. A ``send`` set on the instance before (someone else's wrapper) is kept and called.
+    own = session.__dict__.get("send")
+    cls = type(session)
 
     def send_(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         stream = kwargs.get("stream", session.stream)
         kwargs["stream"] = True
         token = _DEFER.set(True)
         try:
-            response = send(request, **kwargs)
+            response = own(request, **kwargs) if own is not None else cls.send(session, request, **kwargs)
         finally:
             _DEFER.reset(token)
         if not stream and "_ne_body" not in response.__dict__:
