@@ -6,6 +6,7 @@ import json
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -138,3 +139,18 @@ def test_transports_tell_podman_by_its_headers() -> None:
         assert session.get(f"{base}/v1.41/volumes").json()["Warnings"] is None
         assert session.get(f"{base}/v1.41/volumes/v").json() == {"message": "no volume v: no such volume"}
         assert session.get(f"{base}/v1.40/volumes").json()["Warnings"] == []
+
+
+def test_the_httpx_transport_tells_podman_by_its_headers() -> None:
+    httpx = pytest.importorskip("httpx")
+    from normalize_engine.httpx import NormalizingTransport
+
+    def answer(request: Any) -> Any:
+        return httpx.Response(
+            200,
+            json={"Volumes": [], "Warnings": []},
+            headers={**_PODMAN_HEADERS, "Content-Type": "application/json"},
+        )
+
+    with httpx.Client(transport=NormalizingTransport(httpx.MockTransport(answer))) as client:
+        assert client.get("http://podman.invalid/v1.41/volumes").json()["Warnings"] is None
