@@ -223,20 +223,28 @@ def _rows(
 
 
 def bench_body(
-    name: str, path: str, body: Any, repeat: int, targets: tuple[str, str], floor_line: bool = True
+    name: str,
+    path: str,
+    body: Any,
+    repeat: int,
+    targets: tuple[str, str],
+    floor_line: bool = True,
+    target: str | None = None,
 ) -> list[dict[str, Any]]:
     """``normalize`` of one big body: parsed and bytes, against ``json.loads`` of the same bytes (and, with
     ``floor_line``, a copy of each item, for a body whose items all change)."""
     raw = json.dumps(body).encode()
     parsed = json.loads(raw)
-    ne.normalize(parsed, path)  # warm the caches (plan, compiled chain)
+    ne.normalize(parsed, path, target=target)  # warm the caches (plan, compiled chain)
     held, fresh, given_up, from_bytes, floor = [], [], [], [], []
     for _ in range(repeat):
         base = _timed(lambda: json.loads(raw))
-        held.append(_timed(lambda: ne.normalize(parsed, path)) / base)
-        fresh.append(_timed(lambda: ne.normalize(json.loads(raw), path)) / base - 1)
-        given_up.append(_timed(lambda: ne.normalize(json.loads(raw), path, inplace=True)) / base - 1)
-        from_bytes.append(_timed(lambda: ne.normalize(raw, path)) / base - 1)
+        held.append(_timed(lambda: ne.normalize(parsed, path, target=target)) / base)
+        fresh.append(_timed(lambda: ne.normalize(json.loads(raw), path, target=target)) / base - 1)
+        given_up.append(
+            _timed(lambda: ne.normalize(json.loads(raw), path, inplace=True, target=target)) / base - 1
+        )
+        from_bytes.append(_timed(lambda: ne.normalize(raw, path, target=target)) / base - 1)
         if floor_line:
             # Parsed input is never changed: each changed item is copied first. What one dict() of every
             # item costs on its own (+ json.loads - 1), a floor under the fresh line.
@@ -500,6 +508,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n_containers:,} containers, GET /containers/json, {version} -> {ne.LATEST}:")
         rows += bench_body(
             f"containers.list x{n_containers}", f"/v{version}/containers/json", body, repeat, ("0.5x", "0.5x")
+        )
+    if wanted("down"):
+        # Down (a tool pinned to 1.24 on the newest daemon): the canonical list brought back to 1.24.
+        version, body = container_list(n_containers)
+        canonical = ne.normalize(body, f"/v{version}/containers/json")
+        print(f"{n_containers:,} containers, GET /containers/json, {ne.LATEST} -> 1.24 (down):")
+        rows += bench_body(
+            f"down containers.list x{n_containers}",
+            f"/v{ne.LATEST}/containers/json",
+            canonical,
+            repeat,
+            ("0.5x", "0.5x"),
+            target="1.24",
         )
     if wanted("images"):
         version, body = image_list(n_images)

@@ -13,13 +13,18 @@ from packaging.version import Version
 
 from ._compiler import Step, fuse, fuse_many, run_reference
 from ._registry import Registry
+from .changes.down import down_shapes
 
-__all__ = ["chain", "dialect_runner", "reference", "runner", "steps"]
+__all__ = ["chain", "dialect_runner", "reference", "runner", "runner_down", "steps"]
 
 
 @lru_cache(maxsize=4096)
 def steps(registry: Registry, endpoint: str, source: Version | None, target: Version) -> tuple[Step, ...]:
-    """The changes' own compiled steps, oldest first, unfused (for comparisons and debugging)."""
+    """The changes' own compiled steps, oldest first, unfused (for comparisons and debugging); going down,
+    the ways back, newest first."""
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        return tuple(shape.compiled() for shape in _down_shapes(registry, endpoint, top, target))
     return tuple(change.compiled() for change in registry.changes_between(endpoint, source, target))
 
 
@@ -41,6 +46,22 @@ def runner(
     return fuse_many(changes) if changes else None
 
 
+def _down_shapes(registry: Registry, endpoint: str, source: Version, target: Version) -> tuple[Any, ...]:
+    return tuple(s for change in registry.changes_down(endpoint, source, target) for s in down_shapes(change))
+
+
+@lru_cache(maxsize=4096)
+def runner_down(
+    registry: Registry, endpoint: str, is_list: bool, source: Version, target: Version
+) -> Step | None:
+    """What to run on a whole answer going down from ``source`` to the older ``target``: the ways back of
+    the changes in between, newest first, fused into one pass like an upward chain."""
+    shapes = _down_shapes(registry, endpoint, source, target)
+    if not shapes:
+        return None
+    return fuse_many(shapes) if is_list else fuse(shapes)
+
+
 @lru_cache(maxsize=4096)
 def dialect_runner(
     dialect: Registry,
@@ -52,10 +73,14 @@ def dialect_runner(
 ) -> Step | None:
     """What to run on a whole answer of another engine: every change of its ``dialect`` (which carries
     the engine's answer to ``registry``'s shape at ``source``; a dialect does not depend on the version),
-    then ``registry``'s changes from ``source`` to ``target``, fused into one chain."""
-    changes = dialect.changes_between(endpoint, None, dialect.versions[-1]) + registry.changes_between(
-        endpoint, source, target
-    )
+    then ``registry``'s changes from ``source`` to ``target`` (their ways back when ``target`` is older,
+    from the newest version ``registry`` knows at most), fused into one chain."""
+    changes: tuple[Any, ...] = dialect.changes_between(endpoint, None, dialect.versions[-1])
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        changes += _down_shapes(registry, endpoint, top, target) if top > target else ()
+    else:
+        changes += registry.changes_between(endpoint, source, target)
     if not changes:
         return None
     return fuse_many(changes) if is_list else fuse(changes)
@@ -65,5 +90,9 @@ def reference(
     registry: Registry, endpoint: str, source: Version | None, target: Version, document: Any
 ) -> Any:
     """The same chain run through marshmallow's ``Schema.load``, one version after the other: the
-    reference semantics, which the test suite checks :func:`chain` against."""
+    reference semantics, which the test suite checks :func:`chain` against. Going down (``source`` newer
+    than ``target``), the changes' ways back, newest first, as :func:`runner_down` fuses them."""
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        return run_reference(_down_shapes(registry, endpoint, top, target), document)
     return run_reference(registry.changes_between(endpoint, source, target), document)

@@ -23,7 +23,7 @@ from ._endpoints import BY_NAME, route
 from ._errors import UnknownEndpointError, UnknownVersionError
 from ._registry import DOCKER, PODMAN
 from ._versions import parse_version, split_path
-from .changes import Change, Each, Nested, Shape, Values
+from .changes import Change, Each, Nested, Shape, Values, down_shapes
 
 __all__ = [
     "ChangeRow",
@@ -76,6 +76,12 @@ class ChangeRow:
     underivable: tuple[tuple[str, str], ...]  # (field, reason)
     versioned: bool
     custom: bool  # has a migrate() hook: what it does is in the description, not in the fields
+    #: how the change goes back down (DESIGN rule 9): field rows of its way back
+    back: tuple[FieldRow, ...] = ()
+    #: (field, reason): what an older answer held that a newer one does not
+    lost: tuple[tuple[str, str], ...] = ()
+    #: a versioned hook without a revert(): it does not go back
+    one_way: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,20 @@ def _fields(shape: type[Shape], prefix: str = "") -> list[FieldRow]:
     return rows
 
 
+def _back_rows(change: type[Change]) -> tuple[FieldRow, ...]:
+    if change.kept:
+        return (FieldRow("", f"does not go back: {' '.join(change.kept.split())}"),)
+    rows: list[FieldRow] = []
+    for shape in down_shapes(change):
+        if shape.declared():
+            rows += _fields(shape)
+        elif shape.migrate is not Shape.migrate:
+            rows.append(FieldRow("", "reverted in code, as the daemon builds the older shape"))
+    if not rows and not change.versioned:
+        rows.append(FieldRow("", "kept: newer daemons send this shape at every version"))
+    return tuple(rows)
+
+
 def change_row(version: str, change: type[Change]) -> ChangeRow:
     paragraphs = _paragraphs(change.__doc__)
     return ChangeRow(
@@ -144,6 +164,12 @@ def change_row(version: str, change: type[Change]) -> ChangeRow:
         underivable=tuple((str(k), " ".join(str(v).split())) for k, v in change.underivable.items()),
         versioned=bool(change.versioned),
         custom=change.migrate is not Shape.migrate,
+        back=_back_rows(change),
+        lost=tuple((str(k), " ".join(str(v).split())) for k, v in change.lost.items()),
+        one_way=bool(
+            change.versioned and change.migrate is not Shape.migrate and not change.has_revert()
+            and not change.kept and not change.lost and not down_shapes(change)
+        ),
     )
 
 
@@ -265,6 +291,15 @@ def _change_cell(row: ChangeRow) -> str:
     return text
 
 
+def _back_cell(row: ChangeRow) -> str:
+    parts = [(f"`{_cell(f.key)}`: " if f.key else "") + _cell(f.description) for f in row.back]
+    for field, _ in row.lost:
+        parts.append(f"`{_cell(field)}`: lost going down (see below)")
+    if row.one_way:
+        parts.append("*no way back declared*")
+    return "<br>".join(parts) or "nothing to undo"
+
+
 def _fields_cell(row: ChangeRow) -> str:
     parts = [f"`{_cell(f.key)}`: {_cell(f.description)}" for f in row.fields]
     if row.custom:
@@ -285,9 +320,11 @@ def render_markdown(found: Sequence[Section], *, heading: int = 2) -> str:
         if not section.changes:
             lines += ["No response changes.", ""]
             continue
-        lines += ["| Endpoints | Change | Fields |", "| --- | --- | --- |"]
+        lines += ["| Endpoints | Change | Fields | Way back |", "| --- | --- | --- | --- |"]
         for row in section.changes:
-            lines.append(f"| {_code_list(row.endpoints)} | {_change_cell(row)} | {_fields_cell(row)} |")
+            lines.append(
+                f"| {_code_list(row.endpoints)} | {_change_cell(row)} | {_fields_cell(row)} | {_back_cell(row)} |"
+            )
         lines.append("")
     lines += [f"{h} Fields that cannot be derived", ""]
     missing = underivable_rows(found)
@@ -304,6 +341,21 @@ def render_markdown(found: Sequence[Section], *, heading: int = 2) -> str:
         for item in missing:
             endpoints, field, reason = _code_list(item.endpoints), _cell(item.field), _cell(item.reason)
             lines.append(f"| {item.version} | {endpoints} | `{field}` | {reason} |")
+        lines.append("")
+    lost = [(s.version, r, f, why) for s in found for r in s.changes for f, why in r.lost]
+    lines += [f"{h} Fields that cannot go back", ""]
+    if not lost:
+        lines += ["None: every change goes back as the daemon builds the older shape.", ""]
+    else:
+        lines += [
+            "Going down (a target older than the answer), an older answer held these facts and a newer one "
+            "does not; they get what an old daemon sends when it knows nothing.",
+            "",
+            "| Version | Endpoints | Field | Reason |",
+            "| --- | --- | --- | --- |",
+        ]
+        for version, row, field, why in lost:
+            lines.append(f"| {version} | {_code_list(row.endpoints)} | `{_cell(field)}` | {_cell(why)} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -326,6 +378,10 @@ def render_document(registry: _Registry | None = None) -> str:
         "`normalize-engine changes` (`--since`, `--until`, `--endpoint`).",
         "",
         "In *Fields*, `a.b` is a nested key, `a[]` every item of an array and `a.*` every value of a map.",
+        "",
+        "*Way back* says how each change goes down, for a target older than the answer (DESIGN rule 9): "
+        "what a daemon answering at the older version sends, as moby's server builds it for old clients "
+        "(checked by the downgrade oracle on the same recordings).",
         "",
         "Every change is checked against the recorded answers of four real daemons, each at every API "
         "version it serves: Docker 20.10 (API 1.18 to 1.41), 26.1 (1.24 to 1.45), 28.5 (1.24 to 1.51) and "

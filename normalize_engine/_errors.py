@@ -198,9 +198,10 @@ def warn(message: str) -> None:
 
 
 def newer_than_target(method: str, path: str, source: object, target: object, what: str = "answer") -> None:
-    """The warning for an answer at a version newer than the target, passed through unchanged (the one
-    text for every way in: normalize(), normalize_stream() and the transports)."""
+    """The warning for an answer at a version newer than every version the library knows (the one text
+    for every way in: normalize(), normalize_stream() and the transports): it is brought down to the
+    target from the newest version the library knows, and what that version does not know passes."""
     warn(
-        f"{method} {path}: the {what} is at API {source}, newer than the target {target}; "
-        "it is returned unchanged"
+        f"{method} {path}: the {what} is at API {source}, newer than the versions normalize-engine knows; "
+        f"it is brought down to {target} as an answer of the newest version it knows"
     )

@@ -79,7 +79,6 @@ def normalize(
     owned = inplace or data is not body  # decoded here: nothing else holds it, the chain may change it
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target)
-        return data
     return plan.apply(data, owned=owned)
 
 

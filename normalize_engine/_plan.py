@@ -170,20 +170,30 @@ def _make_plan(
         source=None if source is None else _text(source),
         target=_text(target_v),
     )
+    run = None
     if source is not None and source > target_v:
+        # Down (DESIGN rule 9): the ways back of the changes in between, as the daemon builds the older
+        # shape for old clients. Only a source newer than every version the library knows warns; its
+        # answer is brought down from the newest the library knows.
+        unknown = source > registry.versions[-1]
+        if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
+            top = min(source, registry.versions[-1])
+            if dialect is not None:
+                run = _chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
+            elif top > target_v:
+                run = _chains.runner_down(registry, endpoint.name, endpoint.many, top, target_v)
         return Plan(
             method,
             bare,
             endpoint,
             source,
             target_v,
-            None,
+            run,
             request,
-            newer_than_target=True,
+            newer_than_target=unknown,
             given=path,
             engine=engine,
         )
-    run = None
     if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
         if dialect is None:
             run = _chains.runner(registry, endpoint.name, endpoint.many, source, target_v)

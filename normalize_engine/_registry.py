@@ -135,6 +135,17 @@ class Registry:
             if (source is None or version > source) and version <= target
         )
 
+    def changes_down(
+        self, endpoint: str, source: Version, target: Version
+    ) -> tuple[type[Change], ...]:
+        """The changes that carry ``endpoint`` back from ``source`` down to ``target`` (exclusive), newest
+        first: each undone in the reverse of the order it applies upward."""
+        return tuple(
+            change
+            for version, change in reversed(self.by_endpoint.get(endpoint, ()))
+            if target < version <= source
+        )
+
     def __repr__(self) -> str:
         return f"<Registry {self.engine} {self.versions[0]}..{self.versions[-1]}>"
 

@@ -34,9 +34,13 @@ from .transports.core import (
     NDJSON,
     Action,
     Decision,
+    Floors,
+    at_version,
     decide,
     encoder,
+    floor_refusal,
     normalise_json,
+    prefix_version,
     raise_or_warn,
     rewrite_error,
 )
@@ -55,23 +59,71 @@ def _frames(items: Iterable[bytes | NormalizeError]) -> Iterator[bytes]:
 
 
 class _Base:
-    def __init__(self, target: str | Version | None, strict: bool) -> None:
+    def __init__(self, target: str | Version | None, strict: bool, floor: bool = True) -> None:
         self._target: Version = resolve_target(target)
         self.strict: bool = bool(strict)
+        #: the floor bridge (see ``NormalizingAdapter``): with a target only, unless turned off
+        self.floor: bool = bool(floor) and target is not None
+        self._floors = Floors()
+
+    def _asked(self, request: httpx.Request) -> tuple[str, Version | None]:
+        return request.url.netloc.decode("ascii", "replace"), prefix_version(request.url.raw_path.decode("ascii"))
+
+    def _known_floor(self, request: httpx.Request) -> Version | None:
+        """The floor to send ``request`` at straight away (learnt before for its host), or None."""
+        if not self.floor:
+            return None
+        host, asked = self._asked(request)
+        known = self._floors.get(host)
+        return known if asked is not None and known is not None and asked < known else None
+
+    def _refused(self, request: httpx.Request, response: httpx.Response, content: bytes) -> Version | None:
+        """The floor to send ``request`` again at, when ``response`` is the daemon's too-old refusal."""
+        if not self.floor:
+            return None
+        host, asked = self._asked(request)
+        refusal = floor_refusal(response.status_code, content)
+        if refusal is None or refusal[0] != asked:
+            return None
+        try:
+            request.content  # noqa: B018 - a streamed body cannot be sent twice
+        except httpx.RequestNotRead:
+            return None
+        self._floors.learn(host, refusal[1])
+        return refusal[1]
+
+    def _at(self, request: httpx.Request, floor: Version) -> tuple[httpx.Request, Version]:
+        """``request`` at ``floor``, and the version to bring its answer down to."""
+        raw = request.url.raw_path.decode("ascii")
+        path = at_version(raw, floor)
+        assert path is not None
+        asked = prefix_version(raw)
+        assert asked is not None
+        again = httpx.Request(
+            request.method,
+            request.url.copy_with(raw_path=path.encode("ascii")),
+            headers=request.headers,
+            content=request.content,
+            extensions=request.extensions,
+        )
+        logger.debug("%s %s: sent again at API %s, the daemon's floor", request.method, raw, floor)
+        return again, min(asked, self._target)
 
     @property
     def target(self) -> str:
         """The API version this transport produces, e.g. ``"1.55"``."""
         return str(self._target)
 
-    def _decide(self, request: httpx.Request, response: httpx.Response) -> Decision:
+    def _decide(
+        self, request: httpx.Request, response: httpx.Response, target: Version | None = None
+    ) -> Decision:
         return decide(
             request.method,
             request.url.raw_path.decode("ascii"),
             response.status_code,
             response.headers,
             upgrade="upgrade" in request.headers,
-            target=self._target,
+            target=self._target if target is None else target,
             strict=self.strict,
         )
 
@@ -128,6 +180,8 @@ class NormalizingTransport(_Base, httpx.BaseTransport):
         default a plain ``httpx.HTTPTransport()``.
     :param target: the API version to produce; default :data:`~normalize_engine.LATEST`.
     :param strict: raise instead of passing answers through when they cannot be normalised.
+    :param floor: with a ``target``, send a request the daemon refuses as too old again at its floor and
+        bring the answer down (see ``NormalizingAdapter``); ``False`` turns it off.
 
     .. versionadded:: 0.2
     """
@@ -138,13 +192,31 @@ class NormalizingTransport(_Base, httpx.BaseTransport):
         *,
         target: str | Version | None = None,
         strict: bool = False,
+        floor: bool = True,
     ) -> None:
-        super().__init__(target, strict)
+        super().__init__(target, strict, floor)
         self.inner: httpx.BaseTransport = httpx.HTTPTransport() if inner is None else inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        known = self._known_floor(request)
+        if known is not None:
+            return self._bridged(request, known)
         response = self.inner.handle_request(request)
-        decision = self._decide(request, response)
+        if self.floor and response.status_code == 400:
+            floor = self._refused(request, response, response.read())
+            if floor is not None:
+                response.close()
+                return self._bridged(request, floor)
+        return self._finish(request, request, response, None)
+
+    def _bridged(self, request: httpx.Request, floor: Version) -> httpx.Response:
+        again, target = self._at(request, floor)
+        return self._finish(again, request, self.inner.handle_request(again), target)
+
+    def _finish(
+        self, sent: httpx.Request, request: httpx.Request, response: httpx.Response, target: Version | None
+    ) -> httpx.Response:
+        decision = self._decide(sent, response, target)
         plan = decision.plan
         if decision.action is Action.PASS or plan is None:
             return response
@@ -179,13 +251,31 @@ class AsyncNormalizingTransport(_Base, httpx.AsyncBaseTransport):
         *,
         target: str | Version | None = None,
         strict: bool = False,
+        floor: bool = True,
     ) -> None:
-        super().__init__(target, strict)
+        super().__init__(target, strict, floor)
         self.inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport() if inner is None else inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        known = self._known_floor(request)
+        if known is not None:
+            return await self._bridged(request, known)
         response = await self.inner.handle_async_request(request)
-        decision = self._decide(request, response)
+        if self.floor and response.status_code == 400:
+            floor = self._refused(request, response, await response.aread())
+            if floor is not None:
+                await response.aclose()
+                return await self._bridged(request, floor)
+        return await self._finish(request, request, response, None)
+
+    async def _bridged(self, request: httpx.Request, floor: Version) -> httpx.Response:
+        again, target = self._at(request, floor)
+        return await self._finish(again, request, await self.inner.handle_async_request(again), target)
+
+    async def _finish(
+        self, sent: httpx.Request, request: httpx.Request, response: httpx.Response, target: Version | None
+    ) -> httpx.Response:
+        decision = self._decide(sent, response, target)
         plan = decision.plan
         if decision.action is Action.PASS or plan is None:
             return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from normalize_engine.changes.moby import PRE_1_24
 from normalize_engine.changes import Added, Change, Nested, edit, own
 
 # A volume's host path: <data-root>/volumes/<name>/_data
@@ -60,6 +61,7 @@ class ContainerMountsFromVolumes(Change):
     daemon's `volumes/<name>/_data` is a `local` volume named `<name>`, anything else a bind mount."""
 
     endpoint = "containers.inspect"
+    kept = PRE_1_24
     underivable = {
         "Mounts.*.Mode": "older answers do not keep the mode options (`z`, `ro`, ...) given at creation",
         "Mounts.*.Driver": "older answers do not name a volume's driver; `local` is assumed",
@@ -84,6 +86,7 @@ class ContainerConfigResources(Change):
     `Config.PortSpecs` is dropped. (An answer without a `HostConfig` object keeps them where they are.)"""
 
     endpoint = "containers.inspect"
+    kept = PRE_1_24
 
     touches = (
         *(f"Config.{old}" for old in _OLD_CONFIG_KEYS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from normalize_engine.changes.moby import PRE_1_24
 from normalize_engine.changes import (
     MISSING,
     Added,
@@ -54,6 +55,7 @@ class ContainerNetworks(Change):
     top-level address fields; `Ports` is `{}` rather than `null`."""
 
     endpoint = "containers.inspect"
+    kept = PRE_1_24
     underivable = {
         "NetworkSettings.Networks": "answers before 1.21 describe one network only, by the default bridge's "
         "top-level fields: the networks a container joined later, network IDs, and aliases and addresses on "
@@ -119,6 +121,7 @@ class ContainerConfigOmitEmpty(Change):
     null `ExposedPorts`."""
 
     endpoint = "containers.inspect"
+    kept = PRE_1_24
     Config = Nested(
         MacAddress=OmittedWhen(""),
         NetworkDisabled=OmittedWhen(False),
@@ -149,6 +152,7 @@ class StatsNetworks(Change):
     becomes the entry of `eth0`. `id` is added when the request named the container by its full ID."""
 
     endpoint = "containers.stats"
+    kept = PRE_1_24
     underivable = {
         "name": "older stats answers do not carry the container's name",
         "networks": "older stats answers add every interface up into one `network`, given here as `eth0`",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from normalize_engine.changes import Added, Change, Convert, Each, Nested, Removed, Shape, edit, own
+from normalize_engine.changes.moby import daemon_release
 
 
 def _security_option(entry: Any) -> Any:
@@ -34,6 +36,26 @@ class InfoSecurityOptions(Change):
     }
     SecurityOptions = Convert(_security_options)
 
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Below 1.25 Docker 28 and before send the names only (`name=seccomp,profile=builtin` ->
+        # `seccomp`, v28.5.0:api/server/router/system/system_routes.go); Docker 29 sends them as they are.
+        release = daemon_release(data)
+        options = data.get("SecurityOptions")
+        if release is None or release >= 29 or type(options) is not list:
+            return data
+        names = [_security_name(e) for e in options]
+        if names == options:
+            return data
+        data = own(data)
+        data["SecurityOptions"] = names
+        return data
+
+
+def _security_name(entry: Any) -> Any:
+    if not isinstance(entry, str) or not entry.startswith("name="):
+        return entry
+    return entry.split(",", 1)[0].removeprefix("name=")
+
 
 class ImageListSharedSize(Change):
     """Image list items carry `SharedSize` and `Containers`; `-1` means "not computed", which is what the
@@ -59,6 +81,15 @@ class InfoExecutionDriver(Change):
 
     endpoint = "system.info"
     ExecutionDriver = Removed()
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Below 1.25 daemons before Docker 28.0 send `"<not supported>"` (the field left the type in 28.0)
+        release = daemon_release(data)
+        if release is None or release >= 28 or "ExecutionDriver" in data:
+            return data
+        data = own(data)
+        data["ExecutionDriver"] = "<not supported>"
+        return data
 
 
 class _MountType(Shape):
@@ -168,6 +199,25 @@ class ServiceSpecNetworks(Change):
         if "PreviousSpec" in out:
             out["PreviousSpec"] = previous
         return out
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # below 1.25 the daemon adds `Spec.Networks` (and `PreviousSpec.Networks`) = the task template's
+        # networks when it has some (daemon/server/router/swarm/cluster_routes.go, compat.WithExtraFields)
+        keys = [k for k in ("Spec", "PreviousSpec") if _template_networks(data.get(k))]
+        if not keys:
+            return data
+        out = own(data)
+        for key in keys:
+            spec = edit(out, key)
+            if spec.get("Networks") is None:
+                spec["Networks"] = copy.deepcopy(spec["TaskTemplate"]["Networks"])
+        return out
+
+
+def _template_networks(spec: Any) -> bool:
+    template = spec.get("TaskTemplate") if type(spec) is dict else None
+    networks = template.get("Networks") if type(template) is dict else None
+    return type(networks) is list and bool(networks)
 
 
 class ServiceCreateWarnings(Change):

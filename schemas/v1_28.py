@@ -17,6 +17,10 @@ class NetworkListContainers(Change):
 
     endpoint = "networks.list"
     Containers = Convert(_emptied)
+    lost = {
+        "Containers": "below 1.28 the daemon lists each network with its attached containers, which a "
+        "newer list does not hold (inspect each network for them)",
+    }
 
 
 class HostConfigDeviceCgroupRules(Change):

@@ -32,6 +32,10 @@ class BuildImageID(Change):
         "aux": "builds before 1.30 send no `aux` message, and a normaliser that maps each document to one "
         "document cannot add it; read the ID from the `Successfully built` line",
     }
+    lost = {
+        "aux": "going down the `aux` document stays: the daemon sends no such document below 1.30, and a "
+        "chain maps each document to one document; older code ignores unknown keys",
+    }
 
 
 class InfoLogPlugins(Change):

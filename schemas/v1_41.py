@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.changes import Added, Change, OmittedWhen
+from normalize_engine.changes import Added, Change, OmittedWhen, Removed
 
 
 class InfoOmitEmpty(Change):
@@ -22,6 +22,7 @@ class ServiceStatus(Change):
 
     endpoint = "services.list"
     underivable = {"ServiceStatus": "daemons ignore `status=true` before 1.41; count the tasks instead"}
+    back = {"ServiceStatus": Removed()}  # not sent below 1.41
 
 
 class NetworkConfigFrom(Change):

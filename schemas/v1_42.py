@@ -15,6 +15,10 @@ class InfoLegacyCluster(Change):
     ClusterStore = Removed()
     ClusterAdvertise = Removed()
     KernelMemory = Removed()
+    lost = {
+        "KernelMemory": "Docker 28 and before say below 1.42 whether the kernel supports kernel memory "
+        "limits; a newer answer no longer holds it (Docker 29 never sends it)",
+    }
 
 
 # The daemon's Go struct tag for this field is `json:" Parents,omitempty"`: a leading space that Go's

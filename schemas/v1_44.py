@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from normalize_engine.changes import (
+    MISSING,
     Added,
+    Derived,
     Change,
     Each,
     Nested,
@@ -22,8 +24,14 @@ from normalize_engine.changes import (
 from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
 
 
+def _virtual_size(image: dict[str, Any]) -> Any:
+    """Going down: `VirtualSize` is `Size`, as the daemon adds it below 1.44 (image_routes.go)."""
+    size = image.get("Size")
+    return size if type(size) is int else MISSING
+
+
 class _WithoutVirtualSize(Shape):
-    VirtualSize = Removed()
+    VirtualSize = Removed(back=Derived(_virtual_size, reads=("Size",)))
 
     touches = ("VirtualSize", "Size")
 
@@ -119,6 +127,8 @@ class InfoCDISpecDirs(Change):
     versioned = False
     CDISpecDirs = Added([])
     underivable = {"Runtimes.*.status": "older answers do not carry a runtime's feature report"}
+    # below 1.44 the daemon reduces each runtime to {path, runtimeArgs} (system_routes.go)
+    back = {"Runtimes": Values(status=Removed())}
 
 
 class _SummaryNetworkSettings(Shape):

@@ -15,7 +15,7 @@ from normalize_engine.changes import (
     only_builtin_networks,
     own,
 )
-from normalize_engine.changes.moby import short_id
+from normalize_engine.changes.moby import dedup, short_id
 
 
 class ImageContainerConfig(Change):
@@ -23,8 +23,13 @@ class ImageContainerConfig(Change):
     the container an image was committed from."""
 
     endpoint = "images.inspect"
-    Container = Removed()
+    Container = Removed(back=Added(""))
     ContainerConfig = Removed()
+    lost = {
+        "Container": "a graph-driver daemon sends below 1.45 the legacy builder's container, which a newer "
+        "answer no longer holds; the containerd store has none (`\"\"`), which is what comes back",
+        "ContainerConfig": "the same, for the legacy builder's container configuration",
+    }
 
 
 def _appended_aliases(data: dict[str, Any]) -> list[str]:
@@ -50,6 +55,14 @@ def _without_appended(aliases: list[Any], appended: list[str], short: str | None
         if kept and aliases[kept - 1] == extra and extra not in aliases[: kept - 1]:
             kept -= 1
     return kept
+
+
+def _with_aliases(data: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
+    data = own(data)
+    networks = edit(edit(data, "NetworkSettings"), "Networks")
+    for net, aliases in changed.items():
+        edit(networks, net)["Aliases"] = aliases
+    return data
 
 
 class ContainerAliases(Change):
@@ -85,11 +98,32 @@ class ContainerAliases(Change):
                 changed[net] = aliases[:kept] or None
         if not changed:
             return data
-        data = own(data)
-        networks = edit(edit(data, "NetworkSettings"), "Networks")
-        for net, aliases in changed.items():
-            edit(networks, net)["Aliases"] = aliases
-        return data
+        return _with_aliases(data, changed)
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # below 1.45 the daemon appends the short ID and the hostname to the aliases of every user-defined
+        # network, without repeats (daemon/server/router/container/inspect.go)
+        settings = data.get("NetworkSettings")
+        networks = settings.get("Networks") if type(settings) is dict else None
+        if type(networks) is not dict or only_builtin_networks(networks):
+            return data
+        cid, config = data.get("Id"), data.get("Config")
+        hostname = config.get("Hostname") if type(config) is dict else None
+        extra = [short_id(cid)] if type(cid) is str and cid else []
+        if type(hostname) is str:
+            extra.append(hostname)
+        changed = {}
+        for net, endpoint in networks.items():
+            if type(endpoint) is not dict or not is_user_defined_network(net):
+                continue
+            aliases = endpoint.get("Aliases")
+            aliases = aliases if type(aliases) is list else []
+            new = dedup(aliases + extra)
+            if new != aliases:
+                changed[net] = new
+        if not changed:
+            return data
+        return _with_aliases(data, changed)
 
 
 # The changes below were found by comparing the recorded 20.10 and 26.1 daemons: daemons since Docker 23.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.changes import Change
+from normalize_engine.changes import Change, Removed
 
 
 class InfoContainerd(Change):
@@ -10,6 +10,7 @@ class InfoContainerd(Change):
 
     endpoint = "system.info"
     underivable = {"Containerd": "an older answer does not say where containerd listens"}
+    back = {"Containerd": Removed()}  # below 1.46 the daemon leaves it out (system_routes.go)
 
 
 class EventImageCreate(Change):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalize_engine.changes import Change, Nested, Removed
+from normalize_engine.changes import Added, Change, Nested, Removed
 
 
 class InfoNondistributableArtifacts(Change):
@@ -11,6 +11,6 @@ class InfoNondistributableArtifacts(Change):
 
     endpoint = "system.info"
     RegistryConfig = Nested(
-        AllowNondistributableArtifactsCIDRs=Removed(),
-        AllowNondistributableArtifactsHostnames=Removed(),
+        AllowNondistributableArtifactsCIDRs=Removed(back=Added(None)),  # null below 1.47 (system_routes.go)
+        AllowNondistributableArtifactsHostnames=Removed(back=Added(None)),
     )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from normalize_engine.changes import Change
+from typing import Any
+
+from normalize_engine.changes import Change, Convert
+
+
+def _not_counted(value: Any) -> Any:
+    return -1 if type(value) is int else value
 
 
 class ImageListContainers(Change):
@@ -10,6 +16,7 @@ class ImageListContainers(Change):
     (not computed) before."""
 
     endpoint = "images.list"
+    back = {"Containers": Convert(_not_counted)}  # below 1.51 the daemon does not count (image_routes.go)
     underivable = {
         "Containers": "older answers say `-1`; count `GET /containers/json?all=1` items by `ImageID` instead",
     }

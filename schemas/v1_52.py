@@ -72,9 +72,9 @@ class ImageConfigOmitEmpty(Change):
         Env=OmittedWhen(None, []),
         Labels=OmittedWhen(None, {}),
         OnBuild=OmittedWhen(None, []),
-        User=OmittedWhen(None, ""),
+        User=OmittedWhen(None, "", back=Added("")),
         Volumes=OmittedWhen(None, {}),
-        WorkingDir=OmittedWhen(None, ""),
+        WorkingDir=OmittedWhen(None, "", back=Added("")),
     )
 
 
@@ -94,6 +94,10 @@ class ImageGraphDriverSnapshotter(Change):
 
     endpoint = "images.inspect"
     underivable = {"GraphDriver": _SNAPSHOTTER_UNDERIVABLE.format(sign="`Descriptor`")}
+    lost = {
+        "GraphDriver": "below 1.52 a containerd-store daemon names its snapshotter in `GraphDriver`; a "
+        "newer image inspect answer does not say which snapshotter holds the image",
+    }
 
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         containerd_store = data.get("Descriptor") is not None  # only the containerd store sets it
@@ -107,6 +111,21 @@ class ImageGraphDriverSnapshotter(Change):
 # -------------------------------------------------------------------------------------- container inspect
 
 
+def _from_bridge(key: str) -> Callable[[dict[str, Any]], Any]:
+    """Going down: the top-level address ``key`` as the daemon copies it from `Networks.bridge` below 1.52
+    (daemon/server/router/container/inspect.go); a container not on `bridge` has none."""
+
+    def derive(settings: dict[str, Any]) -> Any:
+        networks = settings.get("Networks")
+        bridge = networks.get("bridge") if type(networks) is dict else None
+        if type(bridge) is not dict or key not in bridge:
+            return MISSING
+        return bridge[key]
+
+    derive.__name__ = f"bridge_{key}"
+    return derive
+
+
 class ContainerNetworkSettingsDefaultNetwork(Change):
     """Container inspect's `NetworkSettings` no longer repeats the default network's addresses at its top
     level (`IPAddress`, `Gateway`, `MacAddress`, `EndpointID`, `IPPrefixLen`, `IPv6Gateway`,
@@ -114,15 +133,21 @@ class ContainerNetworkSettingsDefaultNetwork(Change):
 
     endpoint = "containers.inspect"
     NetworkSettings = Nested(
-        EndpointID=Removed(),
-        Gateway=Removed(),
-        GlobalIPv6Address=Removed(),
-        GlobalIPv6PrefixLen=Removed(),
-        IPAddress=Removed(),
-        IPPrefixLen=Removed(),
-        IPv6Gateway=Removed(),
-        MacAddress=Removed(),
+        {
+            key: Removed(back=Derived(_from_bridge(key), reads=("Networks",)))
+            for key in (
+                "EndpointID",
+                "Gateway",
+                "GlobalIPv6Address",
+                "GlobalIPv6PrefixLen",
+                "IPAddress",
+                "IPPrefixLen",
+                "IPv6Gateway",
+                "MacAddress",
+            )
+        }
     )
+
 
 
 class ContainerNetworkSettingsLegacy(Change):
@@ -189,6 +214,19 @@ class ContainerStorage(Change):
         data["Storage"] = {"RootFS": {"Snapshot": {"Name": name}}}
         return data
 
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        # below 1.52 the daemon shows the snapshotter as `GraphDriver {Name}` and drops `Storage`
+        storage = data.get("Storage")
+        rootfs = storage.get("RootFS") if type(storage) is dict else None
+        snapshot = rootfs.get("Snapshot") if type(rootfs) is dict else None
+        name = snapshot.get("Name") if type(snapshot) is dict else None
+        if type(name) is not str or "GraphDriver" in data:
+            return data
+        data = own(data)
+        del data["Storage"]
+        data["GraphDriver"] = {"Data": None, "Name": name}
+        return data
+
 
 # ------------------------------------------------------------------------------------------------ events
 
@@ -200,9 +238,28 @@ class EventLegacyFields(Change):
     sorted and their `timeNano` rounded to float64 precision, digits no normaliser can restore.)"""
 
     endpoint = "system.events"
-    status = Removed()
-    id = Removed()
-    from_ = Removed(data_key="from")
+    status = Removed(back=Derived(lambda e: _legacy_event(e, "status"), reads=("Type", "Action")))
+    id = Removed(back=Derived(lambda e: _legacy_event(e, "id"), reads=("Type", "Actor")))
+    from_ = Removed(data_key="from", back=Derived(lambda e: _legacy_event(e, "from"), reads=("Type", "Actor")))
+
+
+def _legacy_event(event: dict[str, Any], key: str) -> Any:
+    """What Docker 29 adds back below 1.52 (`backFillLegacy`, daemon/server/router/system/system_routes.go):
+    container events get `id` (`Actor.ID`), `status` (`Action`) and `from` (`Actor.Attributes.image`, `""`
+    without it), image events `id` and `status`; other types nothing."""
+    kind = event.get("Type")
+    if kind not in ("container", "image") or (key == "from" and kind != "container"):
+        return MISSING
+    if key == "status":
+        return event.get("Action", MISSING)
+    actor = event.get("Actor")
+    if type(actor) is not dict:
+        return MISSING
+    if key == "id":
+        return actor.get("ID", MISSING)
+    attributes = actor.get("Attributes")
+    image = attributes.get("image") if type(attributes) is dict else None
+    return image if type(image) is str else ""
 
 
 # ---------------------------------------------------------------------------------------- container list
@@ -382,6 +439,14 @@ class DiskUsageSummaries(Change):
         if _bool_param(query.get("verbose")):
             for key in _LEGACY_DISK_USAGE:
                 out.pop(key, None)
+        return out
+
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        if not any(usage in data for _, usage, _, _ in _DISK_USAGE):
+            return data
+        out = own(data)
+        for _, usage, _, _ in _DISK_USAGE:
+            out.pop(usage, None)
         return out
 
 

@@ -72,6 +72,37 @@ def recorded() -> list[Daemon]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    _upward_summary(terminalreporter)
+    _downward_summary(terminalreporter)
+
+
+def _downward_summary(terminalreporter: Any) -> None:
+    from tests.test_downgrade_oracle import DOWN_RESULTS
+
+    if not DOWN_RESULTS:
+        return
+    terminalreporter.section("downgrade oracle")
+    equal = sum(r.equal for r in DOWN_RESULTS)
+    terminalreporter.write_line(
+        f"{equal} of {len(DOWN_RESULTS)} ({100 * equal / len(DOWN_RESULTS):.2f}%) recorded old answers equal "
+        "their daemon's newest answer brought down to their version"
+    )
+    for daemon in sorted({r.daemon for r in DOWN_RESULTS}):
+        mine = [r for r in DOWN_RESULTS if r.daemon == daemon]
+        same = sum(r.equal for r in mine)
+        terminalreporter.write_line(f"  {daemon}: {same} of {len(mine)} ({100 * same / len(mine):.2f}%)")
+    fields: dict[str, int] = {}
+    for result in DOWN_RESULTS:
+        for difference in result.differences:
+            key = f"{result.endpoint}: " + re.sub(r"(^|\.)\d+(?=\.|$)", r"\1*", difference.path)
+            fields[key] = fields.get(key, 0) + 1
+        if result.error:
+            fields[f"{result.endpoint}: (error)"] = fields.get(f"{result.endpoint}: (error)", 0) + 1
+    for key, count in sorted(fields.items(), key=lambda kv: -kv[1])[:40]:
+        terminalreporter.write_line(f"  {count:4d}  {key}")
+
+
+def _upward_summary(terminalreporter: Any) -> None:
     from tests.test_oracle import RESULTS
 
     if not RESULTS:

@@ -266,23 +266,90 @@ def compare(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -> Res
     except ne.NormalizeError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         return result
+    underivable = underivable_paths(name, str(old.version), target)
+    many = bool(endpoint and endpoint.many)
+    _judged(name, many, exchange.stream, underivable, Version(str(old.version)), expected, got, result)
+    return result
+
+
+def _judged(
+    name: str,
+    many: bool,
+    stream: bool,
+    aside: tuple[str, ...],
+    old: Version,
+    newer: Any,
+    older: Any,
+    result: Result,
+    *,
+    down: bool = False,
+) -> tuple[Any, Any]:
+    """Compare the newer-shaped and the older-shaped sides of one answer into ``result``, once volatile
+    values are masked and the fields ``aside`` pruned; in streams, documents an old stream does not hold
+    (``ABSENT_DOCUMENTS``) are left out of the newer side (``down``: of what was brought down)."""
     volatile = VOLATILE.get(name, ())
     unordered = UNORDERED.get(name, ())
-    underivable = underivable_paths(name, str(old.version), target)
     rounded = ROUNDED.get(name, ())
-    if bool(endpoint and endpoint.many) or exchange.stream:  # the paths are those of one item
+    if many or stream:  # the paths are those of one item
         rounded = tuple(f"*.{p}" for p in rounded)
         volatile = tuple(p if p == "**" or p.startswith("*.") else f"*.{p}" for p in volatile)
-        underivable = tuple(f"*.{p}" for p in underivable)
+        aside = tuple(f"*.{p}" for p in aside)
         unordered = tuple(p if p.startswith(("*.", "(")) else f"*.{p}" for p in unordered)
-    expected, got = prune(expected, underivable), prune(got, underivable)
-    if exchange.stream:  # a document made only of underivable fields is absent from the old stream
+    expected, got = (older, newer) if down else (newer, older)
+    expected, got = prune(expected, aside), prune(got, aside)
+    if stream:  # a document made only of underivable fields is absent from the old stream
         absent = ABSENT_DOCUMENTS.get(name)
         if absent is not None:
-            expected = [d for d in expected if not absent(d, Version(str(old.version)))]
+            if down:
+                got = [d for d in got if not absent(d, old)]
+            else:
+                expected = [d for d in expected if not absent(d, old)]
         expected = [d for d in expected if d != {}]
         got = [d for d in got if d != {}]
     expected, got = round_float(expected, rounded), round_float(got, rounded)
     expected, got = sort_unordered(expected, unordered), sort_unordered(got, unordered)
     result.differences = diff(mask(expected, volatile), mask(got, volatile))
+    return expected, got
+
+
+# ------------------------------------------------------------------------------------------ downgrade
+
+#: The reviewed list of what the downgrade oracle sets aside: facts of an older answer that a newer answer
+#: of the same daemon does not hold, by endpoint, with the reason (paths as in ``VOLATILE``). Fields the
+#: registry declares ``lost`` (``Change.lost``) are set aside too.
+DOWN_SET_ASIDE: dict[str, dict[str, str]] = {}
+
+
+def lost_paths(endpoint: str, source: str, target: str) -> tuple[str, ...]:
+    """Fields declared lost going down by the changes between ``target`` and ``source``."""
+    out: list[str] = []
+    for change in REGISTRY.changes_down(endpoint, Version(source), Version(target)):
+        out += list(change.lost)
+    return tuple(out)
+
+
+def compare_down(daemon: str, exchange: Exchange, old: Answer, newest: Answer) -> Result:
+    """The daemon's newest answer brought down to ``old.version`` against its own answer there."""
+    _, bare, _ = split_path(exchange.path)
+    endpoint = route(exchange.method, bare)
+    name = endpoint.name if endpoint else "(unknown)"
+    result = Result(daemon, exchange.key, str(old.version), name)
+    target = str(old.version)
+    url = exchange.url(newest.version)
+    try:
+        if newest.status >= 400:
+            got: Any = ne.normalize(newest.text, url, method=exchange.method, status=newest.status, target=target)
+            expected: Any = ne.normalize(old.text, exchange.url(old.version), status=old.status, target=target)
+        elif exchange.stream:
+            got = list(ne.normalize_stream([newest.text], url, method=exchange.method, target=target))
+            expected = documents(old, True)
+        else:
+            got = ne.normalize(newest.text, url, method=exchange.method, status=newest.status, target=target)
+            expected = old.json()
+    except ne.NormalizeError as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+        return result
+    aside = lost_paths(name, str(newest.version), target) + tuple(DOWN_SET_ASIDE.get(name, {}))
+    many = bool(endpoint and endpoint.many)
+    _judged(name, many, exchange.stream, aside, Version(target), got, expected, result, down=True)
     return result

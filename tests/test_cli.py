@@ -437,14 +437,29 @@ def test_normalize_unknown_endpoint_passes_through(
     assert err.startswith("normalize-engine: warning: no Engine API endpoint answers GET /vendor/thing")
 
 
-def test_normalize_newer_than_target_warns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "x.json").write_text("[]")
+def test_normalize_brings_a_newer_answer_down(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    image = {"Id": "sha256:ab", "RepoTags": [], "RepoDigests": [], "Size": 10, "Containers": -1}
+    (tmp_path / "x.json").write_text(json.dumps([image]))
     status, out, err = run(
         capsys, "normalize", str(tmp_path / "x.json"), "--path", "/v1.45/images/json", "--target", "1.41"
     )
     assert status == 0
+    assert json.loads(out) == [
+        {**image, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"], "VirtualSize": 10}
+    ]
+    assert err == ""
+
+
+def test_normalize_warns_for_a_version_it_does_not_know(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "x.json").write_text("[]")
+    status, out, err = run(
+        capsys, "normalize", str(tmp_path / "x.json"), "--path", "/v1.99/images/json", "--target", "1.41"
+    )
+    assert status == 0
     assert json.loads(out) == []
-    assert err.startswith("normalize-engine: warning: ") and "unchanged" in err
+    assert err.startswith("normalize-engine: warning: ") and "newer than the versions" in err
 
 
 def test_normalize_raw_endpoint_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

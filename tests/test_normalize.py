@@ -3,6 +3,7 @@ whether the migrations are right is decided against real daemons in test_oracle.
 
 from __future__ import annotations
 
+import warnings
 import copy
 import json
 
@@ -70,10 +71,22 @@ def test_target_stops_the_chain() -> None:
     assert out["status"] == "die" and out["Action"] == "die"
 
 
-def test_newer_source_than_target_passes_with_a_warning() -> None:
-    with pytest.warns(ne.NormalizeWarning, match="newer than the target"):
-        out = ne.normalize(EVENT_1_21, "/v1.52/events", target="1.44")
-    assert out == EVENT_1_21
+def test_a_newer_source_than_the_target_is_brought_down_without_a_warning() -> None:
+    # DESIGN rule 9: Docker 29 adds `status/id/from` back below 1.52 (backFillLegacy)
+    new = {k: v for k, v in EVENT_1_21.items() if k not in ("status", "id", "from")}
+    new = ne.normalize(EVENT_1_21, "/v1.21/events")
+    new = {k: v for k, v in new.items() if k not in ("status", "id", "from")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = ne.normalize(new, "/v1.52/events", target="1.44")
+    assert (out["status"], out["id"], out["from"]) == (new["Action"], new["Actor"]["ID"], new["Actor"]["Attributes"]["image"])
+
+
+def test_a_source_newer_than_every_known_version_warns_and_is_brought_down() -> None:
+    image = {"Id": "sha256:ab", "RepoTags": [], "RepoDigests": [], "Size": 10, "Containers": 2}
+    with pytest.warns(ne.NormalizeWarning, match="newer than the versions normalize-engine knows"):
+        out = ne.normalize([image], "/v1.99/images/json", target="1.41")
+    assert out == [{**image, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"], "VirtualSize": 10, "Containers": -1}]
 
 
 def test_normalising_twice_equals_once() -> None:

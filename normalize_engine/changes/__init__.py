@@ -100,12 +100,14 @@ from __future__ import annotations
 
 from .._context import Request, current_request
 from .._errors import HookFailed, ShapeError
-from .fields import MISSING, Added, Convert, Derived, OmittedWhen, Removed, Replaced
+from .fields import KEPT, MISSING, Added, Convert, Derived, OmittedWhen, Removed, Replaced
 from .hooks import edit, own, typed, typed_list
 from .moby import is_user_defined_network, only_builtin_networks
 from .shapes import Change, Each, Nested, Shape, Values, map_items, map_values
+from .down import down_shapes  # noqa: I001  (after the shapes it builds on)
 
 __all__ = [
+    "KEPT",
     "MISSING",
     "Added",
     "Change",
@@ -122,6 +124,7 @@ __all__ = [
     "ShapeError",
     "Values",
     "current_request",
+    "down_shapes",
     "edit",
     "is_user_defined_network",
     "map_items",

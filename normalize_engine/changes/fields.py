@@ -16,6 +16,7 @@ from marshmallow import ValidationError, fields, missing
 from .._errors import DeclarationError, ShapeError
 
 __all__ = [
+    "KEPT",
     "MISSING",
     "Added",
     "Convert",
@@ -28,6 +29,10 @@ __all__ = [
 #: What a field's upgrade returns to say "no such key in the result".
 MISSING: Any = missing
 
+#: ``back=KEPT``: going down, the key stays as the newer version has it (the daemon sends it to older
+#: clients too).
+KEPT: Any = type("Kept", (), {"__repr__": lambda self: "KEPT"})()
+
 
 class _ChangeField(fields.Field):  # type: ignore[type-arg]
     """Base of the declarative fields. ``upgrade`` is the compiled path, ``deserialize`` marshmallow's."""
@@ -35,9 +40,22 @@ class _ChangeField(fields.Field):  # type: ignore[type-arg]
     #: what the generated docs say this field does, e.g. "removed"
     verb: ClassVar[str] = "changed"
 
-    def __init__(self, doc: str = "", **kwargs: Any) -> None:
+    def __init__(self, doc: str = "", *, back: Any = None, **kwargs: Any) -> None:
         super().__init__(allow_none=True, required=False, **kwargs)
         self.doc = doc
+        #: how the key goes back down a version: a field (what to run on the newer shape), ``KEPT`` (older
+        #: clients get the newer shape too), or None: the field's own :meth:`inverse`
+        self.back = back
+
+    def inverse(self) -> _ChangeField | None:
+        """The field that carries the key back to the version before (None: nothing to do going down)."""
+        return None
+
+    def way_back(self) -> _ChangeField | None:
+        """:attr:`back` when given, else :meth:`inverse`."""
+        if self.back is KEPT:
+            return None
+        return self.back if self.back is not None else self.inverse()
 
     def upgrade(self, value: Any) -> Any:
         """The new value for a key that is present (``MISSING`` removes the key)."""
@@ -67,6 +85,10 @@ class Removed(_ChangeField):
     def upgrade(self, value: Any) -> Any:
         return MISSING
 
+    # Going down, a removed key comes back only where ``back=`` says how the daemon re-derives it
+    # (``Derived(...)`` or ``Added(...)``); without it it stays absent: what an old daemon sends knowing
+    # nothing is for the change to say.
+
 
 class Added(_ChangeField):
     """The key is new; an answer without it gets ``default``: what a newer daemon sends knowing nothing."""
@@ -80,6 +102,9 @@ class Added(_ChangeField):
 
     def absent(self) -> Any:
         return copy.deepcopy(self.default) if self._mutable else self.default
+
+    def inverse(self) -> _ChangeField | None:
+        return Removed()
 
     def describe(self) -> str:
         return f"added (default {json.dumps(self.default)})"
@@ -99,6 +124,9 @@ class OmittedWhen(_ChangeField):
             if value == empty and type(value) is type(empty):
                 return MISSING
         return value
+
+    def inverse(self) -> _ChangeField | None:
+        return Added(self.empties[0]) if self.empties else None
 
     def describe(self) -> str:
         return "omitted when " + " or ".join(json.dumps(e) for e in self.empties)
@@ -120,6 +148,9 @@ class Replaced(_ChangeField):
 
     def upgrade(self, value: Any) -> Any:
         return copy.deepcopy(self.new) if self.matches(value) else value
+
+    def inverse(self) -> _ChangeField | None:
+        return Replaced(self.new, self.old)
 
     def describe(self) -> str:
         return f"`{json.dumps(self.old)}` replaced by `{json.dumps(self.new)}`"
@@ -174,6 +205,9 @@ class Derived(_ChangeField):
             return self.derive(data)
         except ShapeError as exc:
             raise ValidationError(exc.describe()) from exc
+
+    def inverse(self) -> _ChangeField | None:
+        return Removed()
 
     def describe(self) -> str:
         if self.reads:

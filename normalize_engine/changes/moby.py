@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "PRE_1_24",
+    "daemon_release",
     "ZERO_TIME",
     "container_state",
     "dedup",
@@ -102,3 +104,23 @@ def only_builtin_networks(networks: Mapping[str, Any]) -> bool:
     """Whether every network of a ``Networks`` map is a built-in one (``bridge``, ``host``, ...), as for
     most containers: one C-level test, before looking at the networks one by one."""
     return networks.keys() <= _BUILTIN_NETWORKS
+
+
+def daemon_release(info: Mapping[str, Any]) -> int | None:
+    """The major release of the daemon an `/info` answer comes from (`ServerVersion` "28.5.2" -> 28), or
+    None when it does not say. Some ways back depend on it: what a daemon builds for old clients changed
+    between releases (server-gates.md §2), and an `/info` answer names its daemon."""
+    version = info.get("ServerVersion")
+    if type(version) is not str:
+        return None
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+#: Why the changes of the versions before 1.24 do not go back: no daemon of today builds those shapes
+#: (Docker 26 removed them, server-gates.md §2), docker-py does not speak them, and the downgrade oracle
+#: has nothing to check them against: going down stops at the 1.24 shape.
+PRE_1_24 = (
+    "daemons since Docker 26 no longer build the shapes before API 1.24 for old clients, and no client "
+    "in use asks for them: an answer brought below 1.24 keeps the 1.24 shape here"
+)

@@ -51,6 +51,20 @@ class Shape(Schema):
         to change, else a dict of its own; changes ``data`` only through :func:`own` and :func:`edit`."""
         return data
 
+    def revert(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Carry ``data`` one version back (the inverse of :meth:`migrate`, as the daemon itself builds the
+        older shape for old clients); the same rules as :meth:`migrate`. The default does nothing."""
+        return data
+
+    @classmethod
+    def has_revert(cls) -> bool:
+        return cls.revert is not Shape.revert
+
+    @classmethod
+    def has_migrate(cls) -> bool:
+        return cls.migrate is not Shape.migrate
+
+
     @pre_load
     def _run_migrate(self, data: Any, **_: Any) -> Any:
         if type(self).migrate is Shape.migrate:
@@ -138,12 +152,23 @@ class Change(Shape):
     endpoint: ClassVar[str | tuple[str, ...]] = ()
     underivable: ClassVar[Mapping[str, str]] = {}
     versioned: ClassVar[bool] = True
+    #: why the change does not go back down (the daemon sends the newer shape to older clients too, or
+    #: the older facts are gone): going down it does nothing. Empty: it goes back through its fields'
+    #: :meth:`~normalize_engine.changes.fields._ChangeField.way_back` and :meth:`revert`.
+    kept: ClassVar[str] = ""
+    #: ``{field: reason}`` for what an older answer held that the newer one no longer does: going down
+    #: those keys get what an old daemon sends when it knows nothing (listed in the docs).
+    lost: ClassVar[Mapping[str, str]] = {}
+    #: ``{key: field}`` run only going down, for what the daemon does to older answers that the upward
+    #: fields do not name (a key it sets to a placeholder, or leaves out, below this version)
+    back: ClassVar[Mapping[str, _ChangeField]] = {}
     #: set by the registry: the API version whose module holds the change
     version: ClassVar[str] = ""
 
     @classmethod
     def endpoints(cls) -> tuple[str, ...]:
         return (cls.endpoint,) if isinstance(cls.endpoint, str) else tuple(cls.endpoint)
+
 
 
 # ------------------------------------------------------------------------------------------ descents
@@ -188,6 +213,7 @@ class _Container(_ChangeField):
         if value is missing or value is None:
             return value
         return self._load(value)
+
 
     def _load(self, value: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -44,9 +45,12 @@ __all__ = [
     "Action",
     "Decision",
     "decide",
+    "Floors",
+    "at_version",
     "encoder",
     "endpoint_kind",
     "failed",
+    "floor_refusal",
     "normalise_json",
     "raise_or_warn",
     "rewrite_error",
@@ -212,7 +216,6 @@ def decide(
         return _PASS
     if plan.newer_than_target:
         newer_than_target(plan.method, plan.path, plan.source, plan.target)
-        return _PASS
     seq = media == JSON_SEQ
     if plan.idle and not seq:
         logger.debug("%s %s: nothing to change (API %s)", plan.method, plan.path, plan.source)
@@ -248,3 +251,60 @@ def normalise_json(content: bytes, plan: Plan) -> tuple[Any, Any]:
     """
     data = decode(content)
     return data, plan.apply(data)
+
+
+# ------------------------------------------------------------------------------------------ the floor bridge
+
+#: The refusal of a daemon below its minimum API version (daemon/server/middleware/version.go,
+#: ``versionUnsupportedError``), the only answer that makes a transport send a request again.
+_REFUSAL = re.compile(
+    rb"client version (1\.\d+) is too old\. Minimum supported API version is (1\.\d+)(?:[,.\s]|$)"
+)
+_PREFIX = re.compile(r"^(/+v)(\d+\.\d+)(/)")
+
+
+def floor_refusal(status: int, content: bytes) -> tuple[Version, Version] | None:
+    """``(asked, floor)`` when ``content`` is a daemon's ``400 client version X is too old. Minimum
+    supported API version is Y`` (JSON or plain text), else None. The refusal comes before the daemon does
+    anything with the request (its version middleware), so sending the request again at ``Y`` is safe
+    whatever its method."""
+    if status != 400 or not content or len(content) > 4096:
+        return None
+    match = _REFUSAL.search(content)
+    if match is None:
+        return None
+    asked, floor = Version(match.group(1).decode()), Version(match.group(2).decode())
+    return (asked, floor) if floor > asked else None
+
+
+def at_version(path: str, version: Version) -> str | None:
+    """``path`` (``/v1.35/containers/json?all=1``) with its version prefix replaced by ``version``; None
+    when it has no prefix."""
+    match = _PREFIX.match(path)
+    if match is None:
+        return None
+    return f"{match.group(1)}{version}{match.group(3)}{path[match.end():]}"
+
+
+def prefix_version(path: str) -> Version | None:
+    match = _PREFIX.match(path)
+    return None if match is None else Version(match.group(2))
+
+
+class Floors:
+    """The minimum API version each daemon (by host) refused below, learnt once per transport: later
+    requests below it go straight to the floor. Dictionary writes are atomic, so threads may share it."""
+
+    def __init__(self) -> None:
+        self._by_host: dict[str, Version] = {}
+
+    def get(self, host: str) -> Version | None:
+        return self._by_host.get(host)
+
+    def learn(self, host: str, floor: Version) -> None:
+        if self._by_host.get(host) != floor:
+            logger.debug("%s: the daemon refuses API versions below %s; requests below go to it", host, floor)
+        self._by_host[host] = floor
+
+    def __repr__(self) -> str:
+        return f"<Floors {dict((h, str(v)) for h, v in self._by_host.items())}>"

@@ -31,11 +31,25 @@ from collections.abc import Callable
 from typing import Any
 
 from packaging.version import Version
+from urllib.parse import urlsplit, urlunsplit
+
 from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from .._plan import Plan, resolve_target
-from .core import NDJSON, Action, decide, encoder, normalise_json, raise_or_warn, rewrite_error
+from .core import (
+    NDJSON,
+    Action,
+    Floors,
+    at_version,
+    decide,
+    encoder,
+    floor_refusal,
+    normalise_json,
+    prefix_version,
+    raise_or_warn,
+    rewrite_error,
+)
 from .requests_response import _DEFER, _hand_over, _NormalisedResponse
 from .streams import StreamConverter
 from .urllib3_raw import StreamingRaw
@@ -74,6 +88,10 @@ class NormalizingAdapter(BaseAdapter):
     :param inner: the adapter that does the I/O; default a new ``requests.adapters.HTTPAdapter()``.
     :param target: the API version to produce; default :data:`~normalize_engine.LATEST`.
     :param strict: raise instead of passing answers through when they cannot be normalised.
+    :param floor: with a ``target``, bridge a daemon's floor: a request it refuses as too old (``400
+        client version X is too old. Minimum supported API version is Y``) is sent again at ``Y`` and its
+        answer brought down to ``X``; the floor is learnt once per adapter and host, so later requests
+        below it go straight to ``Y``. Only that refusal triggers it. ``False`` turns it off.
     :raises UnknownVersionError: ``target`` is not a version the library can produce.
 
     >>> import requests, normalize_engine as ne
@@ -91,11 +109,15 @@ class NormalizingAdapter(BaseAdapter):
         *,
         target: str | Version | None = None,
         strict: bool = False,
+        floor: bool = True,
     ) -> None:
         super().__init__()
         self._target: Version = resolve_target(target)
         self.inner: BaseAdapter = HTTPAdapter() if inner is None else inner
         self.strict: bool = bool(strict)
+        #: the floor bridge runs for a pinned shape only (a ``target`` given), unless turned off
+        self.floor: bool = bool(floor) and target is not None
+        self._floors = Floors()
 
     @property
     def target(self) -> str:
@@ -131,21 +153,50 @@ class NormalizingAdapter(BaseAdapter):
             as requests passed them.
         :raises NormalizeError: ``strict=True`` and the answer could not be normalised.
         """
-        response = self.inner.send(
-            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
-        )
-        return self._normalise(request, response, stream)
+        send = dict(stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        if not self.floor:
+            return self._normalise(request, self.inner.send(request, **send), stream)
+        host = urlsplit(request.url or "").netloc
+        asked = prefix_version(request.path_url)
+        known = self._floors.get(host)
+        if asked is not None and known is not None and asked < known:
+            return self._bridged(request, asked, known, stream, send)
+        response = self.inner.send(request, **send)
+        if response.status_code != 400 or asked is None:
+            return self._normalise(request, response, stream)
+        refusal = floor_refusal(response.status_code, response.content)
+        if refusal is None or refusal[0] != asked or not _resendable(request):
+            return self._normalise(request, response, stream)
+        self._floors.learn(host, refusal[1])
+        response.close()
+        return self._bridged(request, asked, refusal[1], stream, send)
+
+    def _bridged(
+        self, request: PreparedRequest, asked: Version, floor: Version, stream: bool, send: dict[str, Any]
+    ) -> Response:
+        """``request`` sent at the daemon's ``floor``, its answer brought down to ``asked``."""
+        again = request.copy()
+        parts = urlsplit(again.url or "")
+        path = at_version(parts.path, floor)
+        assert path is not None
+        again.url = urlunsplit(parts._replace(path=path))
+        logger.debug("%s %s: sent again at API %s, the daemon's floor", request.method, request.path_url, floor)
+        response = self.inner.send(again, **send)
+        response.request = request  # what the caller sent; the answer is in its shape
+        return self._normalise(again, response, stream, target=min(asked, self._target))
 
     # -- deciding
 
-    def _normalise(self, request: PreparedRequest, response: Response, stream: bool) -> Response:
+    def _normalise(
+        self, request: PreparedRequest, response: Response, stream: bool, target: Version | None = None
+    ) -> Response:
         decision = decide(
             request.method or "GET",
             request.path_url,
             response.status_code,
             response.headers,
             upgrade="Upgrade" in request.headers,
-            target=self._target,
+            target=self._target if target is None else target,
             strict=self.strict,
         )
         action, plan = decision.action, decision.plan
@@ -245,3 +296,10 @@ class NormalizingAdapter(BaseAdapter):
             response.headers["Content-Type"] = NDJSON
         logger.debug("%s %s: streaming from API %s to %s", plan.method, plan.path, plan.source, plan.target)
         return response
+
+
+def _resendable(request: PreparedRequest) -> bool:
+    """Whether ``request`` can be sent a second time as it is: its body is bytes, text or nothing (a
+    streamed body, a build context from a file, was read by the first send). Once the floor is known, such
+    requests go to it directly."""
+    return request.body is None or isinstance(request.body, bytes | str)

@@ -80,7 +80,7 @@ def errors_and_warnings() -> list[str]:
         raise
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always", ne.NormalizeWarning)
-        ne.normalize({"Id": "x"}, "/v1.55/images/x/json", target="1.44")
+        ne.normalize({"Id": "x"}, "/v1.99/images/x/json", target="1.44")
     caught += [item.category.__name__ for item in seen]
     return caught
 
