@@ -47,6 +47,7 @@ from functools import cache
 from typing import Any
 
 import normalize_engine as ne
+from normalize_engine import _chains
 from normalize_engine._compiler import run_reference
 from normalize_engine._endpoints import Kind
 from normalize_engine._normalize import Plan, make_plan
@@ -503,9 +504,12 @@ def _equal_iteratively(a: Any, b: Any) -> bool:
     return True
 
 
-def _changes(endpoint: str, source: Any, target: Any, engine: str) -> tuple[type[Shape], ...]:
+def _changes(endpoint: str, source: Any, target: Any, engine: str) -> tuple[Any, ...]:
     """The changes a plan of ``engine`` runs, in order: the engine's dialect (if any), then Docker's."""
     dialect = () if engine == "docker" else ENGINE_REGISTRIES[engine].changes_between(endpoint, None, NEWEST)
+    if source is not None and source > target:  # down: the ways back, newest first, as the library runs
+        top = min(source, NEWEST)
+        return dialect + (_chains._down_shapes(REGISTRY, endpoint, top, target) if top > target else ())
     return dialect + REGISTRY.changes_between(endpoint, source, target)
 
 

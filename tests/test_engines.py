@@ -154,3 +154,13 @@ def test_the_httpx_transport_tells_podman_by_its_headers() -> None:
 
     with httpx.Client(transport=NormalizingTransport(httpx.MockTransport(answer))) as client:
         assert client.get("http://podman.invalid/v1.41/volumes").json()["Warnings"] is None
+
+
+def test_a_podman_answer_above_the_target_runs_its_dialect_then_goes_down() -> None:
+    headers = {"Api-Version": "1.44", "Libpod-Api-Version": "5.8.6", "Server": "Libpod/5.8.6 (linux)"}
+    plan = make_plan("GET", "/volumes", version="1.44", target="1.41", engine="podman")
+    assert plan.run is not None and not plan.newer_than_target
+    assert ne.normalize({"Volumes": [], "Warnings": []}, "/volumes", headers=headers, target="1.41") == {
+        "Volumes": [],
+        "Warnings": None,
+    }
