@@ -24,33 +24,33 @@ PREFIX = "ne-cross-"
 OLDEST_SOURCE = "1.24"  # what docker-py speaks at the least: every change from there on may apply
 
 
-def _clean(client: Any) -> None:
-    for container in client.containers.list(all=True, filters={"name": PREFIX}):
+def _clean(client: Any, prefix: str = PREFIX) -> None:
+    for container in client.containers.list(all=True, filters={"name": prefix}):
         container.remove(force=True)
-    for network in client.networks.list(names=[PREFIX]):
-        if network.name.startswith(PREFIX):
+    for network in client.networks.list(names=[prefix]):
+        if network.name.startswith(prefix):
             network.remove()
-    for volume in client.volumes.list(filters={"name": PREFIX}):
+    for volume in client.volumes.list(filters={"name": prefix}):
         volume.remove(force=True)
 
 
-def _populate(client: Any) -> dict[str, Any]:
+def _populate(client: Any, prefix: str = PREFIX) -> dict[str, Any]:
     """The same objects on every daemon: a network, a volume, a running and an exited container."""
-    _clean(client)
+    _clean(client, prefix)
     image = base_image(client, recorded=False)
-    network = client.networks.create(f"{PREFIX}net", labels={"ne-cross": "1"})
-    volume = client.volumes.create(f"{PREFIX}vol", labels={"ne-cross": "1"})
+    network = client.networks.create(f"{prefix}net", labels={"ne-cross": "1"})
+    volume = client.volumes.create(f"{prefix}vol", labels={"ne-cross": "1"})
     running = client.containers.create(
         image,
         ["sleep", "300"],
-        name=f"{PREFIX}run",
+        name=f"{prefix}run",
         labels={"ne-cross": "1"},
         hostname="cross",
         volumes={volume.name: {"bind": "/data", "mode": "rw"}},
     )
     network.connect(running, aliases=["alias-one"])
     running.start()
-    done = client.containers.run(image, ["true"], name=f"{PREFIX}done", detach=True, labels={"ne-cross": "1"})
+    done = client.containers.run(image, ["true"], name=f"{prefix}done", detach=True, labels={"ne-cross": "1"})
     done.wait(timeout=20)
     return {"network": network.id, "volume": volume.name, "running": running.id, "done": done.id}
 

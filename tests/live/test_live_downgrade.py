@@ -96,7 +96,9 @@ def test_events_come_in_the_1_35_shape(pinned: Any) -> None:
     name = f"ne-dg-{uuid.uuid4().hex[:8]}"
     pinned.containers.run(IMAGE, ["true"], name=name, remove=True)
     events = list(pinned.api.events(since=since, until=int(time.time()) + 1, decode=True))
-    mine = [e for e in events if e.get("Type") == "container" and e["Actor"]["Attributes"].get("name") == name]
+    mine = [
+        e for e in events if e.get("Type") == "container" and e["Actor"]["Attributes"].get("name") == name
+    ]
     assert mine, events[-5:]
     for event in mine:
         assert event["status"] == event["Action"]
