@@ -15,7 +15,7 @@ from ._compiler import Step, fuse, fuse_many, run_reference
 from ._registry import Registry
 from .changes.down import down_shapes
 
-__all__ = ["chain", "reference", "runner", "runner_down", "steps"]
+__all__ = ["chain", "dialect_runner", "reference", "runner", "runner_down", "steps"]
 
 
 @lru_cache(maxsize=4096)
@@ -60,6 +60,30 @@ def runner_down(
     if not shapes:
         return None
     return fuse_many(shapes) if is_list else fuse(shapes)
+
+
+@lru_cache(maxsize=4096)
+def dialect_runner(
+    dialect: Registry,
+    registry: Registry,
+    endpoint: str,
+    is_list: bool,
+    source: Version | None,
+    target: Version,
+) -> Step | None:
+    """What to run on a whole answer of another engine: every change of its ``dialect`` (which carries
+    the engine's answer to ``registry``'s shape at ``source``; a dialect does not depend on the version),
+    then ``registry``'s changes from ``source`` to ``target`` (their ways back when ``target`` is older,
+    from the newest version ``registry`` knows at most), fused into one chain."""
+    changes: tuple[Any, ...] = dialect.changes_between(endpoint, None, dialect.versions[-1])
+    if source is not None and source > target:
+        top = min(source, registry.versions[-1])
+        changes += _down_shapes(registry, endpoint, top, target) if top > target else ()
+    else:
+        changes += registry.changes_between(endpoint, source, target)
+    if not changes:
+        return None
+    return fuse_many(changes) if is_list else fuse(changes)
 
 
 def reference(

@@ -21,7 +21,7 @@ from packaging.version import Version
 
 from ._endpoints import BY_NAME, route
 from ._errors import UnknownEndpointError, UnknownVersionError
-from ._registry import DOCKER
+from ._registry import DOCKER, PODMAN
 from ._versions import parse_version, split_path
 from .changes import Change, Each, Nested, Shape, Values, down_shapes
 
@@ -395,7 +395,39 @@ def render_document(registry: _Registry | None = None) -> str:
     ]
     if quiet:
         intro += [f"Versions without response changes: {', '.join(quiet)}.", ""]
-    return "\n".join(intro) + "\n" + render_markdown(found)
+    text = "\n".join(intro) + "\n" + render_markdown(found)
+    if registry is DOCKER:
+        text += "\n" + _podman_document()
+    return text
+
+
+def _podman_document() -> str:
+    """The Podman dialect's part of the document: its changes, which run before Docker's on Podman answers."""
+    intro = [
+        "# Podman's dialect",
+        "",
+        "Podman's Docker-compatible API answers in its own dialect, the same at every API version. An answer "
+        'that carries `Libpod-Api-Version` or `Server: Libpod/...` (or is given `engine="podman"`) goes '
+        "through these changes first, to Docker's shape at its `Api-Version`, then through Docker's "
+        "changes above to the target. Checked against the recorded answers of Podman 4.3.1, 5.4.2, 5.8.6 "
+        "and 6.1.1 (tests/test_cross_engine.py), each compared with Docker 29.7's.",
+        "",
+    ]
+    table = render_markdown(sections(PODMAN)).split("\n## Fields that cannot be derived\n")[0].rstrip()
+    underivable = [
+        "",
+        "## What Podman's answers do not hold",
+        "",
+        "Kept as Podman sends them, never invented (the reviewed list of tests/test_cross_engine.py gives "
+        "each with its reason): Docker's default `MaskedPaths`/`ReadonlyPaths`; the cgroup figures Podman "
+        "does not report in stats (`memory_stats.max_usage`, `memory_stats.stats`, `precpu_stats`, and in "
+        "6.1 `percpu_usage`, memory `usage`/`limit`, `pids_stats.current`); exec `ExitCode` (Podman 5.x "
+        "sends 0 and Pid 0 for an exec never started and one finished alike); `/system/df` container "
+        "`Mounts`, `NetworkSettings` and `HostConfig.NetworkMode`, volume `CreatedAt` (sent empty); "
+        "`/version` `GitCommit`; `/info` `DefaultAddressPools` (4.3, 5.4) and runtime feature reports.",
+        "",
+    ]
+    return "\n".join(intro) + "\n" + table + "\n" + "\n".join(underivable)
 
 
 # ------------------------------------------------------------------------------------------ text

@@ -8,7 +8,7 @@ from typing import Any
 
 from ._errors import InvalidBodyError
 
-__all__ = ["JSON", "decode", "error_body"]
+__all__ = ["JSON", "decode", "error_body", "podman_error"]
 
 JSON = Any  # dict | list | str | int | float | bool | None
 
@@ -57,8 +57,28 @@ def decode(body: Any, what: str = "body") -> JSON:
     raise InvalidBodyError(f"the {what} must be JSON (dict, list, str or bytes), got {type(body).__name__}")
 
 
-def error_body(body: Any) -> dict[str, Any]:
-    """An error answer as ``{"message": ...}``: old daemons sent plain text, some JSON without ``message``."""
+def error_body(body: Any, engine: str = "docker") -> dict[str, Any]:
+    """An error answer as ``{"message": ...}``: old daemons sent plain text, some JSON without ``message``.
+    Podman's ``{"cause": ..., "message": ..., "response": <status>}`` loses ``cause`` (the end of its
+    message) and ``response`` (the status again), as Docker sends neither."""
+    out = _error_body(body)
+    if engine == "podman" and ("cause" in out or "response" in out):
+        return podman_error(out)
+    return out
+
+
+def podman_error(body: dict[str, Any]) -> dict[str, Any]:
+    """Podman's error object without what repeats the message and the status."""
+    out = dict(body)
+    cause = out.get("cause")
+    if type(cause) is str and cause in str(out.get("message", "")):
+        del out["cause"]
+    if type(out.get("response")) is int:
+        del out["response"]
+    return out
+
+
+def _error_body(body: Any) -> dict[str, Any]:
     if isinstance(body, bytes | bytearray | memoryview):
         body = bytes(body).decode("utf-8", errors="replace")
     if isinstance(body, str):

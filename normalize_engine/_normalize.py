@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 
 from ._decoding import JSON, _loads, decode, error_body
 from ._errors import newer_than_target
 from ._plan import NEWEST, OLDEST, VERSIONS_V, Plan, _cached_plan, make_plan, resolve_target
+from ._registry import engine_of
 from ._stream import StreamSplitter, iter_documents
 
 __all__ = [
@@ -37,6 +38,8 @@ def normalize(
     version: str | None = None,
     target: str | None = None,
     inplace: bool = False,
+    headers: Mapping[str, str] | None = None,
+    engine: str | None = None,
 ) -> JSON:
     """Return ``body``, a Docker Engine API response, in the shape of API version ``target``.
 
@@ -49,6 +52,11 @@ def normalize(
     :param version: the source API version when the path has no prefix (e.g. the daemon's ``Api-Version``
         header). With neither, every change applies: each looks at the shape it is given.
     :param target: the API version to produce; default :data:`LATEST`.
+    :param headers: the response's headers, if at hand: they tell the engine (``Libpod-Api-Version`` or
+        ``Server: Libpod/...``: Podman) and, without ``version`` or a path prefix, the source version
+        (``Api-Version``).
+    :param engine: ``"docker"`` or ``"podman"``: the engine that answered; None: told by ``headers``, else
+        Docker. A Podman answer is carried to Docker's shape at its version, then to ``target``.
     :param inplace: for parsed input the caller has no further use for (``normalize(response.json(),
         path, inplace=True)``): change ``body`` and the objects in it instead of copying what changes;
         copying costs about as much as the changes themselves for old answers. The result may be ``body``
@@ -63,9 +71,10 @@ def normalize(
     >>> ne.normalize(old, "/v1.41/images/json")[0]["RepoTags"]
     []
     """
-    plan = make_plan(method, path, version=version, target=target)
+    version, engine = _source(headers, version, engine)
+    plan = make_plan(method, path, version=version, target=target, engine=engine)
     if status >= 400:
-        return error_body(body)
+        return error_body(body, engine)
     data = decode(body)
     owned = inplace or data is not body  # decoded here: nothing else holds it, the chain may change it
     if plan.newer_than_target:
@@ -80,11 +89,14 @@ def normalize_stream(
     method: str = "GET",
     version: str | None = None,
     target: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    engine: str | None = None,
 ) -> Iterator[JSON]:
     """Normalise a JSON stream (events, stats, pull/push/build/load progress) document by document.
 
     :param chunks: the stream's bytes in pieces of any size (e.g. ``response.iter_content(None)``).
     :param path: the request path, as for :func:`normalize`.
+    :param headers: the response's headers, and ``engine``: as for :func:`normalize`.
     :returns: an iterator of canonical documents, each yielded as soon as its last byte arrived.
     :raises TruncatedStreamError: the stream ends inside a document (after the complete ones were yielded).
 
@@ -93,7 +105,8 @@ def normalize_stream(
     >>> [e["Action"] for e in ne.normalize_stream(events, "/v1.21/events")]
     ['start']
     """
-    plan = make_plan(method, path, version=version, target=target)
+    version, engine = _source(headers, version, engine)
+    plan = make_plan(method, path, version=version, target=target, engine=engine)
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target, "stream")
     for document in iter_documents(chunks):
@@ -107,11 +120,14 @@ async def anormalize_stream(
     method: str = "GET",
     version: str | None = None,
     target: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    engine: str | None = None,
 ) -> AsyncIterator[JSON]:
     """:func:`normalize_stream` over an asynchronous iterable of bytes (``response.content.iter_any()`` of
     aiohttp, ``response.aiter_bytes()`` of httpx): an async iterator of canonical documents, each yielded as
     soon as its last byte arrived.
 
+    :param headers: the response's headers, and ``engine``: as for :func:`normalize`.
     :raises TruncatedStreamError: the stream ends inside a document (after the complete ones were yielded).
 
     >>> import asyncio, normalize_engine as ne
@@ -125,7 +141,8 @@ async def anormalize_stream(
 
     .. versionadded:: 0.2
     """
-    plan = make_plan(method, path, version=version, target=target)
+    version, engine = _source(headers, version, engine)
+    plan = make_plan(method, path, version=version, target=target, engine=engine)
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target, "stream")
     splitter = StreamSplitter()
@@ -135,3 +152,19 @@ async def anormalize_stream(
             yield plan.apply(document, owned=True)
     for _, document in splitter.finish():
         yield plan.apply(document, owned=True)
+
+
+def _source(
+    headers: Mapping[str, str] | None, version: str | None, engine: str | None
+) -> tuple[str | None, str]:
+    """The source version and the engine: as given, else from the headers (``Api-Version``; Podman's
+    ``Libpod-Api-Version`` or ``Server: Libpod/...``), else unknown and Docker."""
+    if headers:
+        if version is None:
+            for key, value in headers.items():
+                if type(key) is str and key.lower() == "api-version":
+                    version = value
+                    break
+        if engine is None:
+            engine = engine_of(headers)
+    return version, engine or "docker"

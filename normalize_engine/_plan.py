@@ -14,7 +14,7 @@ from ._context import OWNED, REQUEST, Request
 from ._decoding import JSON
 from ._endpoints import Endpoint, Kind, route
 from ._errors import HookFailed, InvalidBodyError, NormalizeError, ShapeError, UnknownVersionError
-from ._registry import DOCKER, Registry
+from ._registry import DOCKER, ENGINES, Registry
 from ._versions import parse_version, split_path
 
 VERSIONS_V: tuple[Version, ...] = DOCKER.versions
@@ -39,6 +39,8 @@ class Plan:
     newer_than_target: bool = False
     #: the path as the caller gave it (``/v1.41/images/json?all=1``), for messages; ``path`` is without prefix
     given: str = ""
+    #: the engine that sent the answers (``"docker"``, ``"podman"``): see :data:`~._registry.ENGINES`
+    engine: str = "docker"
 
     @property
     def kind(self) -> Kind:
@@ -111,10 +113,14 @@ def make_plan(
     version: str | Version | None = None,
     target: str | Version | None = None,
     registry: Registry = DOCKER,
+    engine: str = "docker",
 ) -> Plan:
     """Route a request and choose its chain in ``registry`` (the engine's; default Docker's). The source
     version is the path's ``/vX.Y`` prefix, else ``version``, else unknown (every step applies; steps look
-    at the shape they are given).
+    at the shape they are given). ``engine`` names the engine that answers (a key of
+    :data:`~._registry.ENGINES`): for another engine than Docker, its dialect runs first, then
+    ``registry``'s chain as for any answer at the source version, which is then ``version`` (the
+    engine's ``Api-Version`` header) over the path's prefix: Podman answers the same shape at every prefix.
 
     Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
     container again, polling a list) costs one dictionary look-up.
@@ -125,8 +131,8 @@ def make_plan(
         and (version is None or type(version) in _HASHABLE)
         and (target is None or type(target) in _HASHABLE)
     ):
-        return _cached_plan(method, path, version, target, registry)
-    return _make_plan(method, path, version, target, registry)
+        return _cached_plan(method, path, version, target, registry, engine)
+    return _make_plan(method, path, version, target, registry, engine)
 
 
 _HASHABLE = frozenset({str, Version})
@@ -138,7 +144,9 @@ def _make_plan(
     version: str | Version | None,
     target: str | Version | None,
     registry: Registry = DOCKER,
+    engine: str = "docker",
 ) -> Plan:
+    dialect = _dialect(engine)
     if not isinstance(path, str):
         raise InvalidBodyError(f"path must be a string such as '/v1.41/containers/json', got {path!r}")
     if not isinstance(method, str):
@@ -146,6 +154,8 @@ def _make_plan(
     prefix, bare, query = split_path(path)
     target_v = resolve_target(target)
     raw_source = prefix if prefix is not None else version
+    if dialect is not None and version is not None:
+        raw_source = version  # Podman answers its own version's shape at every prefix: its Api-Version
     source = None if raw_source is None else parse_version(raw_source)
     method = method.upper()
     endpoint = route(method, bare)
@@ -168,14 +178,41 @@ def _make_plan(
         unknown = source > registry.versions[-1]
         if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
             top = min(source, registry.versions[-1])
-            if top > target_v:
+            if dialect is not None:
+                run = _chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
+            elif top > target_v:
                 run = _chains.runner_down(registry, endpoint.name, endpoint.many, top, target_v)
         return Plan(
-            method, bare, endpoint, source, target_v, run, request, newer_than_target=unknown, given=path
+            method,
+            bare,
+            endpoint,
+            source,
+            target_v,
+            run,
+            request,
+            newer_than_target=unknown,
+            given=path,
+            engine=engine,
         )
     if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
-        run = _chains.runner(registry, endpoint.name, endpoint.many, source, target_v)
-    return Plan(method, bare, endpoint, source, target_v, run, request, given=path)
+        if dialect is None:
+            run = _chains.runner(registry, endpoint.name, endpoint.many, source, target_v)
+        else:
+            run = _chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
+    return Plan(method, bare, endpoint, source, target_v, run, request, given=path, engine=engine)
+
+
+def _dialect(engine: str) -> Registry | None:
+    """The dialect registry of ``engine``; None for Docker, whose answers need none."""
+    if engine == "docker":
+        return None
+    registry = ENGINES.get(engine) if type(engine) is str else None
+    if registry is None:
+        raise InvalidBodyError(
+            f"engine must be one of {', '.join(map(repr, ENGINES))} (or None, to tell it from the headers), "
+            f"got {engine!r}"
+        )
+    return registry
 
 
 _VERSION_LIKE = re.compile(r"^/(v[^/]*)(/.*)$")

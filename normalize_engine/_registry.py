@@ -27,7 +27,16 @@ from ._endpoints import BY_NAME
 from ._errors import RegistryError
 from .changes import Change
 
-__all__ = ["DOCKER", "ENGINES", "REGISTRY", "Registry", "RegistryError", "VersionEntry"]
+__all__ = [
+    "DOCKER",
+    "ENGINES",
+    "PODMAN",
+    "REGISTRY",
+    "Registry",
+    "RegistryError",
+    "VersionEntry",
+    "engine_of",
+]
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,28 @@ class Registry:
 #: package is the top-level schemas/ (pyproject's package-dir), which type checkers reading the source
 #: tree cannot map to normalize_engine.schemas.
 DOCKER = Registry(importlib.import_module(f"{__package__}.schemas"), "docker")
+#: Podman's dialect: the content of ``normalize_engine.schemas_podman``, one module whose changes carry any
+#: Podman answer to Docker's shape at the answer's API version (Podman sends the same shape at every
+#: prefix). A Podman answer runs through it, then through Docker's chain as any answer of that version.
+PODMAN = Registry(importlib.import_module(f"{__package__}.schemas_podman"), "podman")
 #: Every engine's registry, by the name ``engine=`` takes.
-ENGINES: Mapping[str, Registry] = MappingProxyType({"docker": DOCKER})
+ENGINES: Mapping[str, Registry] = MappingProxyType({"docker": DOCKER, "podman": PODMAN})
+
+
+def engine_of(headers: Mapping[str, str] | None) -> str:
+    """The engine that sent an answer, told by its headers: ``"podman"`` when it carries
+    ``Libpod-Api-Version`` or a ``Server: Libpod/...`` header, else ``"docker"``. ``headers`` may be any
+    mapping (case-insensitive or not)."""
+    if not headers:
+        return "docker"
+    for key, value in headers.items():
+        name = key.lower() if type(key) is str else ""
+        if name == "libpod-api-version":
+            return "podman"
+        if name == "server" and type(value) is str and value.lower().startswith("libpod"):
+            return "podman"
+    return "docker"
+
+
 #: The name this module had for Docker's registry when it was the only one.
 REGISTRY = DOCKER

@@ -26,10 +26,9 @@ For every mutated document (:func:`check`):
 
 Every case is derived from ``(seed, index)`` alone, so ``python tools/fuzz.py --seed S --case N`` repeats
 one, whatever the number of workers. A :class:`Target` says what to produce: the API version, and the
-engine whose answers are mutated. Today the library upgrades Docker answers only: cases whose source is
-newer than the target (the downgrade direction) are counted as skipped, and only ``engine="docker"``
-has recordings; when downgrade and the Podman dialect land, the same cases and checks apply to them
-(``Target(target="1.44")`` over the newer answers, ``Target(engine="podman")`` over Podman's recordings).
+engine whose answers are mutated: ``Target(engine="podman")`` runs the same cases and checks over
+Podman's recordings, through its dialect and then Docker's chain. Cases whose source is newer than the
+target (the downgrade direction) are counted as skipped until the library has it.
 """
 
 from __future__ import annotations
@@ -48,21 +47,23 @@ from functools import cache
 from typing import Any
 
 import normalize_engine as ne
-from normalize_engine import _chain
+from normalize_engine import _chains
+from normalize_engine._compiler import run_reference
 from normalize_engine._endpoints import Kind
 from normalize_engine._normalize import Plan, make_plan
+from normalize_engine._plan import NEWEST
+from normalize_engine._registry import ENGINES as ENGINE_REGISTRIES
 from normalize_engine._registry import REGISTRY
 from normalize_engine._stream import iter_documents
 from normalize_engine.schema import _REQUEST, Derived, Each, Nested, Shape, Values
-from tests.recorded import Daemon, load_recorded
+from tests.recorded import Daemon, load_podman, load_recorded
 
 __all__ = ["KINDS", "Case", "Report", "Target", "check", "corpus", "make_case", "run"]
 
 KINDS = ("retype", "drop", "duplicate", "wrap", "deep", "unknown")
 UNKNOWN_KEY = "X-Ne-Fuzz"  # no version of the API has it
-# The recordings of each engine. Podman's go here once its dialect exists (a loader of podman-*.json, and
-# ``engine=`` passed on to normalize()); the cases and the checks stay as they are.
-RECORDINGS: dict[str, Callable[[], list[Daemon]]] = {"docker": load_recorded}
+# The recordings of each engine; ``engine=`` is passed on to normalize(), the cases and checks are the same.
+RECORDINGS: dict[str, Callable[[], list[Daemon]]] = {"docker": load_recorded, "podman": load_podman}
 ENGINES = tuple(RECORDINGS)
 
 Path = tuple[str | int, ...]
@@ -78,8 +79,7 @@ class Target:
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(
-                f"engine {self.engine!r}: the fuzzer has recordings of {', '.join(ENGINES)} only "
-                "(the Podman dialect does not exist yet)"
+                f"engine {self.engine!r}: the fuzzer has recordings of {', '.join(ENGINES)} only"
             )
 
 
@@ -133,11 +133,11 @@ def _patterns(
 
 @cache
 def _chain_patterns(
-    endpoint: str, many: bool, plan_source: Any, target: Any
+    endpoint: str, many: bool, plan_source: Any, target: Any, engine: str = "docker"
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
     out: set[tuple[str, ...]] = set()
     opaque: set[tuple[str, ...]] = set()
-    for change in REGISTRY.changes_between(endpoint, plan_source, target):
+    for change in _changes(endpoint, plan_source, target, engine):
         _patterns(change, ("*",) if many else (), out, opaque)
     return tuple(sorted(out)), tuple(sorted(opaque))
 
@@ -165,7 +165,7 @@ def corpus(target: Target = Target()) -> tuple[Source, ...]:
                 if answer.status >= 400 or not answer.text.strip():
                     continue
                 url = exchange.url(answer.version)
-                plan = make_plan(exchange.method, url, target=target.target)
+                plan = make_plan(exchange.method, url, target=target.target, engine=target.engine)
                 if plan.endpoint is None or plan.endpoint.kind not in (Kind.JSON, Kind.STREAM):
                     continue
                 stream = plan.endpoint.kind is Kind.STREAM
@@ -178,7 +178,9 @@ def corpus(target: Target = Target()) -> tuple[Source, ...]:
                     patterns, opaque = (
                         ((), ())
                         if plan.run is None
-                        else _chain_patterns(plan.endpoint.name, plan.endpoint.many, plan.source, plan.target)
+                        else _chain_patterns(
+                            plan.endpoint.name, plan.endpoint.many, plan.source, plan.target, target.engine
+                        )
                     )
                     sources.append(
                         Source(
@@ -502,19 +504,26 @@ def _equal_iteratively(a: Any, b: Any) -> bool:
     return True
 
 
+def _changes(endpoint: str, source: Any, target: Any, engine: str) -> tuple[Any, ...]:
+    """The changes a plan of ``engine`` runs, in order: the engine's dialect (if any), then Docker's."""
+    dialect = () if engine == "docker" else ENGINE_REGISTRIES[engine].changes_between(endpoint, None, NEWEST)
+    if source is not None and source > target:  # down: the ways back, newest first, as the library runs
+        top = min(source, NEWEST)
+        return dialect + (_chains._down_shapes(REGISTRY, endpoint, top, target) if top > target else ())
+    return dialect + REGISTRY.changes_between(endpoint, source, target)
+
+
 def _reference(plan: Plan, document: Any) -> tuple[bool, Any]:
     """marshmallow's run of the chain, one change after the other: (True, result) or (False, error)."""
     assert plan.endpoint is not None
     token = _REQUEST.set(plan.request)
+    changes = _changes(plan.endpoint.name, plan.source, plan.target, plan.engine)
     try:
         if plan.endpoint.many:
             if type(document) is not list:
                 return False, "not an array"
-            out = [
-                _chain.run_reference(plan.endpoint.name, plan.source, plan.target, item) for item in document
-            ]
-            return True, out
-        return True, _chain.run_reference(plan.endpoint.name, plan.source, plan.target, document)
+            return True, [run_reference(changes, item) for item in document]
+        return True, run_reference(changes, document)
     except Exception as exc:  # marshmallow's ValidationError, a hook's ShapeError, RecursionError, ...
         return False, f"{type(exc).__name__}: {exc}"[:200]
     finally:
@@ -532,13 +541,14 @@ def check(
     source = case.source
     body = case.document
     body = _as_body(body)
-    plan = make_plan(source.method, source.url, target=target.target)
+    engine = target.engine
+    plan = make_plan(source.method, source.url, target=target.target, engine=engine)
     if plan.newer_than_target:
         return "skipped", None  # the downgrade direction: not in the library yet
     before = _snapshot(body)
     text = before if body is case.document else _snapshot(case.document)  # the document, as JSON text
     try:
-        once = ne.normalize(body, source.url, method=source.method, target=target.target)
+        once = ne.normalize(body, source.url, method=source.method, target=target.target, engine=engine)
     except ne.NormalizeError as exc:
         if exc.__cause__ is not None:  # a hook or the chain failed with a builtin: the backstop caught a bug
             return "refused", f"bug: {exc}"[:600]
@@ -560,7 +570,9 @@ def check(
             return "normalised", f"unknown key: {UNKNOWN_KEY} at {path!r} was lost or changed"
     try:
         again_input = _copy(once)
-        twice = ne.normalize(_as_body(again_input), source.url, method=source.method, target=target.target)
+        twice = ne.normalize(
+            _as_body(again_input), source.url, method=source.method, target=target.target, engine=engine
+        )
     except Exception as exc:
         return "normalised", f"idempotence: the second pass raised {type(exc).__name__}: {exc}"[:600]
     if not _equal(twice, once):
@@ -570,7 +582,9 @@ def check(
         return "normalised", "in place: the run on the library's own document differs from the copying one"
     if source.stream and _decodable(text):
         chunks = [text.encode() + b"\n"]
-        streamed = list(ne.normalize_stream(chunks, source.url, method=source.method, target=target.target))
+        streamed = list(
+            ne.normalize_stream(chunks, source.url, method=source.method, target=target.target, engine=engine)
+        )
         if not _equal(streamed, [once]):
             return "normalised", "stream: normalize_stream differs from normalize"
     if reference and plan.run is not None:

@@ -53,9 +53,18 @@ def test_seeded_mutations_of_recorded_answers(target: str | None) -> None:
     assert not report.failures, report.summary()
 
 
-def test_other_engines_are_refused_until_their_recordings_exist() -> None:
-    with pytest.raises(ValueError, match="podman"):
-        fuzz.Target(engine="podman")
+def test_engines_without_recordings_are_refused() -> None:
+    with pytest.raises(ValueError, match="docker, podman"):
+        fuzz.Target(engine="rkt")
+
+
+def test_podman_answers_survive_the_fuzzer() -> None:
+    """The same cases and checks over Podman's recordings, through its dialect then Docker's chain."""
+    target = fuzz.Target(engine="podman")
+    assert fuzz.corpus(target)
+    report = fuzz.run(11, 300, target)
+    assert report.outcomes["normalised"] > 150
+    assert not report.failures, report.summary()
 
 
 # ------------------------------------------------------------------------------------------ the checks fail

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (the machine has 2 cores)")
     parser.add_argument("--target", default=None, help="the API version to produce (default: the newest)")
-    parser.add_argument("--engine", default="docker", help="whose recorded answers (only docker so far)")
+    parser.add_argument("--engine", default="docker", help="whose recorded answers: docker or podman")
     parser.add_argument("--no-reference", action="store_true", help="skip the marshmallow comparison")
     parser.add_argument("--case", type=int, default=None, help="run one case and show it")
     args = parser.parse_args(argv)

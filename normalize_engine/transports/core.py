@@ -32,10 +32,11 @@ from typing import Any, Literal
 
 from packaging.version import Version
 
-from .._decoding import decode, error_body
+from .._decoding import decode, error_body, podman_error
 from .._endpoints import Kind, route
 from .._errors import NormalizeError, newer_than_target, warn
 from .._plan import Plan, make_plan
+from .._registry import engine_of
 from .._versions import split_path
 
 __all__ = [
@@ -200,7 +201,9 @@ def decide(
     if media in RAW_MEDIA:
         return _PASS
     try:
-        plan = make_plan(method, path, version=headers.get("Api-Version"), target=target)
+        plan = make_plan(
+            method, path, version=headers.get("Api-Version"), target=target, engine=engine_of(headers)
+        )
     except Exception as exc:
         raise_or_warn(strict, method, split_path(path)[1], "response", exc)
         return _PASS
@@ -232,8 +235,10 @@ def rewrite_error(content: bytes, plan: Plan, strict: bool) -> bytes | None:
         except (ValueError, RecursionError):
             parsed = content
         if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
+            if plan.engine == "podman" and ("cause" in parsed or "response" in parsed):
+                return _dumps(podman_error(parsed))
             return None
-        return _dumps(error_body(parsed))
+        return _dumps(error_body(parsed, plan.engine))
     except Exception as exc:
         raise_or_warn(strict, plan.method, plan.path, "error body", exc)
         return None
