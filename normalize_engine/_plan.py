@@ -179,7 +179,8 @@ def _make_plan(
         if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
             top = min(source, registry.versions[-1])
             if dialect is not None:
-                run = _chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
+                name, many = endpoint.name, endpoint.many
+                run = _chains.dialect_runner(dialect, registry, name, many, source, target_v)
             elif top > target_v:
                 run = _chains.runner_down(registry, endpoint.name, endpoint.many, top, target_v)
         return Plan(
