@@ -21,7 +21,7 @@ from normalize_engine.changes import (
     own,
     typed_list,
 )
-from normalize_engine.changes.moby import ZERO_TIME, dedup, short_id
+from normalize_engine.changes.moby import ZERO_TIME, container_dns_names, dedup
 
 
 def _virtual_size(image: dict[str, Any]) -> Any:
@@ -100,23 +100,11 @@ class ContainerDNSNames(Change):
                 endpoint["DNSNames"] = None
                 continue
             if names is None:
-                names = _container_dns_names(data)
+                names = container_dns_names(data)
             aliases = typed_list(endpoint, "Aliases", str, [], at=("NetworkSettings", "Networks", net))
             before, after = names
             endpoint["DNSNames"] = dedup(before + aliases + after)
         return data
-
-
-def _container_dns_names(data: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """The names a container answers to on every user-defined network: those before its aliases there
-    (its name) and those after (its short ID and hostname), the ones it has."""
-    name, cid, config = data.get("Name"), data.get("Id"), data.get("Config")
-    hostname = config.get("Hostname") if type(config) is dict else None
-    before = [name.removeprefix("/")] if type(name) is str and name else []
-    after = [short_id(cid)] if type(cid) is str and cid else []
-    if type(hostname) is str and hostname:
-        after.append(hostname)
-    return before, after
 
 
 class InfoCDISpecDirs(Change):

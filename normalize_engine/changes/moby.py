@@ -9,6 +9,7 @@ from typing import Any
 __all__ = [
     "PRE_1_24",
     "ZERO_TIME",
+    "container_dns_names",
     "container_state",
     "daemon_release",
     "dedup",
@@ -37,6 +38,19 @@ def dedup(items: list[Any]) -> list[Any]:
 def short_id(container_id: str) -> str:
     """moby's ``stringid.TruncateID``: the first 12 characters, after any ``algo:`` prefix."""
     return container_id.rpartition(":")[2][:12]
+
+
+def container_dns_names(data: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The names a container inspect answer says the container answers to on every user-defined network,
+    as the daemon builds ``DNSNames`` (daemon/container_operations.go): those before its aliases there (its
+    name) and those after (its short ID and hostname), the ones the answer has."""
+    name, cid, config = data.get("Name"), data.get("Id"), data.get("Config")
+    hostname = config.get("Hostname") if type(config) is dict else None
+    before = [name.removeprefix("/")] if type(name) is str and name else []
+    after = [short_id(cid)] if type(cid) is str and cid else []
+    if type(hostname) is str and hostname:
+        after.append(hostname)
+    return before, after
 
 
 def is_zero_time(value: Any) -> bool:

@@ -21,7 +21,7 @@ from normalize_engine.changes import (
     is_user_defined_network,
     own,
 )
-from normalize_engine.changes.moby import dedup, short_id
+from normalize_engine.changes.moby import container_dns_names, dedup, short_id
 
 from ._forms import (
     _EMPTY_LISTS_AS_NULL,
@@ -71,10 +71,8 @@ class PodmanNetworkNames(Change):
         networks = settings.get("Networks") if type(settings) is dict else None
         if type(networks) is not dict:
             return data
-        short, hostname = _appended(data)
-        name = data.get("Name")
-        before = [name.removeprefix("/")] if type(name) is str and name else []
-        after = [n for n in (short, hostname) if n]
+        short, _ = _appended(data)
+        before, after = container_dns_names(data)
         changes: dict[str, dict[str, Any]] = {}
         for net, endpoint in networks.items():
             if type(endpoint) is not dict:
