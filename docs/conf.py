@@ -32,7 +32,8 @@ autodoc_preserve_defaults = True
 myst_heading_anchors = 3
 
 # The doctest builder runs the ``>>>`` blocks of every page and of the docstrings autodoc pulls in.
-doctest_global_setup = "import normalize_engine as ne"
+# Docstring examples of the DSL's hook helpers use their names as a schema module imports them.
+doctest_global_setup = "import normalize_engine as ne\nfrom normalize_engine.changes import edit, own, typed, typed_list"
 
 html_theme = "alabaster"
 html_theme_options = {"description": "Docker Engine API answers of any age, in one shape", "fixed_sidebar": True}
