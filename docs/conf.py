@@ -13,7 +13,7 @@ import normalize_engine
 
 project = "normalize-engine"
 author = "The normalize-engine maintainers"
-copyright = "the normalize-engine maintainers; Apache-2.0"  # noqa: A001  # Sphinx's name
+copyright = "the normalize-engine maintainers; Apache-2.0"  # Sphinx's name
 release = normalize_engine.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -33,7 +33,10 @@ myst_heading_anchors = 3
 
 # The doctest builder runs the ``>>>`` blocks of every page and of the docstrings autodoc pulls in.
 # Docstring examples of the DSL's hook helpers use their names as a schema module imports them.
-doctest_global_setup = "import normalize_engine as ne\nfrom normalize_engine.changes import edit, own, typed, typed_list"
+doctest_global_setup = """
+import normalize_engine as ne
+from normalize_engine.changes import edit, own, typed, typed_list
+"""
 
 html_theme = "alabaster"
 html_theme_options = {"description": "Docker Engine API answers of any age, in one shape", "fixed_sidebar": True}
