@@ -168,13 +168,40 @@ def engine_of(headers: Mapping[str, str] | None) -> str:
     mapping (case-insensitive or not)."""
     if not headers:
         return "docker"
+    caseless = _CASELESS.get(type(headers))
+    if caseless is None:
+        caseless = _caseless(headers)
+    if caseless:  # requests', httpx's, aiohttp's and urllib3's headers: two look-ups
+        if headers.get("Libpod-Api-Version") is not None:
+            return "podman"
+        return "podman" if _libpod(headers.get("Server")) else "docker"
     for key, value in headers.items():
         name = key.lower() if type(key) is str else ""
-        if name == "libpod-api-version":
-            return "podman"
-        if name == "server" and type(value) is str and value.lower().startswith("libpod"):
+        if name == "libpod-api-version" or (name == "server" and _libpod(value)):
             return "podman"
     return "docker"
+
+
+def _libpod(server: object) -> bool:
+    return type(server) is str and server[:6].lower() == "libpod"
+
+
+#: Whether a type of headers mapping looks keys up regardless of case, by type: found once per type.
+_CASELESS: dict[type, bool] = {dict: False}
+
+
+def _caseless(headers: Mapping[str, str]) -> bool | None:
+    """Whether ``headers`` finds a key whatever its case (remembered for its type); None when its first key
+    has no letters to tell by."""
+    key = next(iter(headers), None)
+    if type(key) is not str or key.swapcase() == key:
+        return None
+    try:
+        caseless = key.swapcase() in headers
+    except Exception:
+        caseless = False
+    _CASELESS[type(headers)] = caseless
+    return caseless
 
 
 #: The name this module had for Docker's registry when it was the only one.

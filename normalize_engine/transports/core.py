@@ -36,7 +36,6 @@ from .._decoding import decode, error_body, podman_error
 from .._endpoints import Kind, route
 from .._errors import NormalizeError, newer_than_target, warn
 from .._plan import Plan, make_plan
-from .._registry import engine_of
 from .._versions import split_path
 
 __all__ = [
@@ -162,7 +161,34 @@ _PASS = Decision(Action.PASS)
 
 
 def media_type(headers: Mapping[str, str]) -> str:
-    return (headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+    """The media type, lower-case without parameters, of case-insensitive headers or :func:`_read`'s."""
+    value = headers.get("content-type") if type(headers) is dict else headers.get("Content-Type")
+    return (value or "").partition(";")[0].strip().lower()
+
+
+#: The response headers :func:`decide` reads (lower-case), and those that tell the engine.
+_READ = frozenset({"content-length", "content-type", "api-version", "libpod-api-version", "server"})
+
+
+def _engine(read: dict[str, str]) -> str:  # _registry.engine_of, on what _read made of the headers
+    server = read.get("server")
+    if "libpod-api-version" in read or (type(server) is str and server[:6].lower() == "libpod"):
+        return "podman"
+    return "docker"
+
+
+def _read(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers :func:`decide` reads, by lower-case name: one pass costs less than looking up names a
+    case-insensitive mapping lacks (requests' ``CaseInsensitiveDict`` raises and catches a ``KeyError``)."""
+    lower_items = getattr(headers, "lower_items", None)  # requests' CaseInsensitiveDict
+    if lower_items is not None:
+        return {name: value for name, value in lower_items() if name in _READ}
+    read: dict[str, str] = {}
+    for name, value in headers.items():
+        lower = name.lower() if type(name) is str else ""
+        if lower in _READ and lower not in read:  # the first of repeated headers, as their get() gives
+            read[lower] = value
+    return read
 
 
 def _may_be_json(media: str) -> bool:
@@ -188,22 +214,16 @@ def decide(
     :raises NormalizeError: ``strict`` and the answer's version cannot be placed.
     """
     method = method.upper()
-    if (
-        method == "HEAD"
-        or status < 200
-        or 300 <= status < 400
-        or status == 204
-        or upgrade
-        or headers.get("Content-Length") == "0"
-    ):
+    if method == "HEAD" or status < 200 or 300 <= status < 400 or status == 204 or upgrade:
         return _PASS  # no body, or a hijacked connection that must not be read
-    media = media_type(headers)
+    read = _read(headers)
+    if read.get("content-length") == "0":
+        return _PASS
+    media = media_type(read)
     if media in RAW_MEDIA:
         return _PASS
     try:
-        plan = make_plan(
-            method, path, version=headers.get("Api-Version"), target=target, engine=engine_of(headers)
-        )
+        plan = make_plan(method, path, version=read.get("api-version"), target=target, engine=_engine(read))
     except Exception as exc:
         raise_or_warn(strict, method, split_path(path)[1], "response", exc)
         return _PASS
