@@ -90,6 +90,15 @@ def emit_shape(
                 keys = w.const(frozenset(key for key, _ in items), "added_keys")
                 w.add(ind, f"if not {var}.keys() >= {keys}:")
                 at = ind + 1
+                # A key of the run is missing, so the object changes: it is owned once, before the run,
+                # and each addition is two lines (less code to compile when a chain is first planned).
+                w.add(at, _own(w, var, owned, depth, 0))
+                for key, ops in items:
+                    w.context = w.owner(ops[0])[1]
+                    w.comment(at, key, ops)
+                    value = _default(w, ops[0].default)
+                    w.add(at, f"if {key!r} not in {var}:\n    {var}[{key!r}] = {value}")
+                continue
             for key, ops in items:
                 w.context = w.owner(ops[0])[1]
                 w.comment(at, key, _effective(ops))

@@ -104,8 +104,12 @@ class Shape(Schema, metaclass=_ShapeMeta):
         :raises DeclarationError: a field is not one of this module's, or two ``Derived`` fields could see
             each other's key (see the module's docstring).
         """
+        fields = cls._declared_fields
+        cached = cls.__dict__.get("_declared_cache")
+        if cached is not None and cached[0] is fields:
+            return list(cached[1])  # checked already: the compiler asks for it at every level it plans
         out = []
-        for name, fld in cls._declared_fields.items():
+        for name, fld in fields.items():
             if not isinstance(fld, _ChangeField):
                 raise DeclarationError(
                     f"{cls.__qualname__}.{name}: declare fields with normalize_engine.schema's field types "
@@ -125,6 +129,7 @@ class Shape(Schema, metaclass=_ShapeMeta):
                     "Derived field of the same change adds; marshmallow would show it the key as it was "
                     "before the change: declare the two in consecutive changes, or give `reads` without it"
                 )
+        cls._declared_cache = (fields, tuple(out))  # type: ignore[attr-defined]
         return out
 
     @classmethod
