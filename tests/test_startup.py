@@ -127,6 +127,11 @@ def test_known_versions_are_the_registrys() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def _hooks(found: dict[str, list[object]]) -> dict[str, list[object]]:
+    # marshmallow's defaultdict gains an empty list for each tag looked up (a load() asks for post_load)
+    return {tag: entries for tag, entries in found.items() if entries}
+
+
 def _shapes(cls: type[Shape]) -> list[type[Shape]]:
     found = []
     for sub in cls.__subclasses__():
@@ -138,7 +143,8 @@ def test_the_shortcut_for_hooks_finds_what_marshmallow_finds() -> None:
     shapes = _shapes(Shape)
     assert len(shapes) > 100  # the registry's changes and their shapes written in place
     for shape in shapes:
-        assert dict(SchemaMeta.resolve_hooks(shape)) == dict(shape._hooks), shape  # type: ignore[attr-defined]
+        theirs = _hooks(SchemaMeta.resolve_hooks(shape))  # type: ignore[arg-type]
+        assert theirs == _hooks(shape._hooks), shape  # type: ignore[attr-defined]
 
     class WithAHook(Shape):
         """A shape with a hook of its own: marshmallow's way."""
@@ -147,5 +153,6 @@ def test_the_shortcut_for_hooks_finds_what_marshmallow_finds() -> None:
         def after(self, data: dict[str, object], **_: object) -> dict[str, object]:
             return data
 
-    assert set(WithAHook._hooks) == {"pre_load", "post_load"}  # type: ignore[attr-defined]
-    assert dict(SchemaMeta.resolve_hooks(WithAHook)) == dict(WithAHook._hooks)  # type: ignore[attr-defined]
+    assert set(_hooks(WithAHook._hooks)) == {"pre_load", "post_load"}  # type: ignore[attr-defined]
+    theirs = _hooks(SchemaMeta.resolve_hooks(WithAHook))  # type: ignore[arg-type]
+    assert theirs == _hooks(WithAHook._hooks)  # type: ignore[attr-defined]
