@@ -471,6 +471,113 @@ def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------------ main
 
 
+# ------------------------------------------------------------------------------------------ startup
+
+#: What a fresh process runs to time planning: the first inspect of a 1.18 path, minus the same call's
+#: steady cost; ``warm`` first normalises a container list (another endpoint), so that the registries are
+#: built and the figure is the planning of the inspect chain alone. Prints JSON: milliseconds.
+_PLANNING_CHILD = """
+import json, sys, time
+bodies = json.load(open(sys.argv[1]))
+warm = sys.argv[2] == "warm"
+body = json.dumps(bodies["inspect"]).encode()
+path = "/v%s/containers/%s/json" % (bodies["version"], bodies["id"])
+import normalize_engine as ne
+start = time.perf_counter()
+if warm:
+    ne.normalize(json.dumps(bodies["list"]).encode(), "/v%s/containers/json" % bodies["list_version"])
+middle = time.perf_counter()
+ne.normalize(body, path)
+first = time.perf_counter() - middle
+steady = []
+for _ in range(51):
+    t0 = time.perf_counter()
+    ne.normalize(body, path)
+    steady.append(time.perf_counter() - t0)
+steady.sort()
+print(json.dumps({"warm_up": 1e3 * (middle - start), "first": 1e3 * first, "steady": 1e3 * steady[25]}))
+"""
+
+
+def _startup_env(cache: str) -> dict[str, str]:
+    """The children's environment: bytecode cached in ``cache`` (written by a warm-up run), as an installed
+    package has it (pip compiles at install); PYTHONDONTWRITEBYTECODE would make every run compile the
+    package's sources again, which is not what users pay."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def _import_ms(env: dict[str, str]) -> float:
+    """The cumulative figure of the ``normalize_engine`` line of ``python -X importtime``, in ms."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import normalize_engine"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].strip() == "normalize_engine":
+            return int(parts[1]) / 1000
+    raise RuntimeError(f"no normalize_engine line in -X importtime's output:\n{proc.stderr[-2000:]}")
+
+
+def _planning(env: dict[str, str], bodies: str, warm: bool) -> dict[str, float]:
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _PLANNING_CHILD, bodies, "warm" if warm else "cold"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def bench_startup(runs: int) -> list[dict[str, Any]]:
+    """``import normalize_engine`` and planning a new inspect path, each over ``runs`` fresh processes."""
+    import tempfile
+
+    version, docs = container_inspects(1)
+    list_version, items = container_list(20)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ne-bench-startup-") as tmp:
+        env = _startup_env(os.path.join(tmp, "pycache"))
+        bodies = os.path.join(tmp, "bodies.json")
+        Path(bodies).write_text(
+            json.dumps(
+                {"version": version, "id": docs[0][0], "inspect": docs[0][1], "list_version": list_version,
+                 "list": items}
+            )
+        )
+        _planning(env, bodies, warm=False)  # the warm-up run: writes the bytecode of everything involved
+        imports = [_import_ms(env) for _ in range(runs)]
+        rows.append(_row("import normalize_engine (cumulative, -X importtime)", Stats(imports), "50", " ms"))
+        warm = [_planning(env, bodies, warm=True) for _ in range(runs)]
+        plans = [r["first"] - r["steady"] for r in warm]
+        rows.append(_row("planning a new inspect path", Stats(plans), "1", " ms"))
+        cold = [_planning(env, bodies, warm=False) for _ in range(runs)]
+        firsts = Stats([r["first"] - r["steady"] for r in cold])
+        builds = Stats([r["warm_up"] for r in warm])
+        print(
+            f"  (planning: the first normalize() of /v{version}/containers/<id>/json minus the same call's "
+            f"steady {statistics.median(r['steady'] for r in warm):.3f} ms, after a container list built "
+            f"the registries; that first list took median {builds.median:.1f} ms. Without it, the first "
+            f"inspect after the import, registries included: median {firsts.median:.1f} ms, min "
+            f"{firsts.values[0]:.1f}, max {firsts.values[-1]:.1f}, n={len(firsts.values)})",
+            flush=True,
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
@@ -558,6 +665,9 @@ def main(argv: list[str] | None = None) -> int:
     if wanted("stream"):
         print(f"event stream through normalize_stream ({n_stream[1]:,} events, one chunk each):")
         rows += bench_stream(n_stream[0], n_stream[1], max(3, repeat // 5))
+    if wanted("startup"):
+        print("startup, fresh processes (bytecode cached, as installed):")
+        rows += bench_startup(max(5, repeat) if not quick else 3)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0

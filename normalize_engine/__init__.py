@@ -8,14 +8,18 @@ Ways in: :func:`normalize` on JSON you already have, :class:`NormalizingAdapter`
 ``requests`` session, :func:`wrap` on a docker-py, testcontainers or aiodocker client, :func:`install` for
 every docker-py client a process creates, and the optional ``normalize_engine.httpx`` and
 ``normalize_engine.aiohttp`` transports (they import httpx and aiohttp; ``import normalize_engine`` does not).
+
+``import normalize_engine`` is light (issue 18: a ``.pth`` line may import it at every interpreter start):
+it loads the errors and the list of versions, and each function on first use (see ``__getattr__``); the
+first :func:`normalize` with something to change then builds the registries and the chain it needs.
 """
 
 from __future__ import annotations
 
-import logging
+import os as _os
 import sys as _sys
+from importlib import import_module as _import_module
 from importlib import util as _util
-from pathlib import Path as _Path
 from typing import TYPE_CHECKING, Final
 
 
@@ -28,11 +32,14 @@ def _schemas_of_a_checkout() -> None:
     then loaded under the same name, so both cases import the same code. No import hook is installed.
     """
     name = f"{__name__}.schemas"
-    if name in _sys.modules or _util.find_spec(name) is not None:
-        return
-    init = _Path(__file__).resolve().parent.parent / "schemas" / "__init__.py"
-    spec = _util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
-    if spec is None or spec.loader is None or not init.is_file():
+    here = _os.path.dirname(_os.path.realpath(__file__))
+    if name in _sys.modules or _os.path.isdir(_os.path.join(here, "schemas")):
+        return  # a wheel: the subpackage is beside this file
+    if _util.find_spec(name) is not None:
+        return  # an editable install maps it
+    init = _os.path.join(_os.path.dirname(here), "schemas", "__init__.py")
+    spec = _util.spec_from_file_location(name, init, submodule_search_locations=[_os.path.dirname(init)])
+    if spec is None or spec.loader is None or not _os.path.isfile(init):
         return  # the import of the registry then names what is missing
     module = _util.module_from_spec(spec)
     _sys.modules[name] = module
@@ -54,14 +61,14 @@ from ._errors import (  # noqa: E402  # after the schemas are found
     UnknownVersionError,
     UnsupportedClientError,
 )
-from ._install import install, installed, uninstall  # noqa: E402
-from ._normalize import anormalize_stream, normalize, normalize_stream  # noqa: E402
-from ._plan import NEWEST as _NEWEST  # noqa: E402
-from ._plan import VERSIONS_V as _VERSIONS_V  # noqa: E402
-from .transports.core import endpoint_kind  # noqa: E402
+from ._known import LATEST as _LATEST  # noqa: E402
+from ._known import VERSIONS as _VERSIONS  # noqa: E402
 
 if TYPE_CHECKING:
     # Type checkers see the real names; at run time they are loaded on first use (see __getattr__).
+    from ._endpoints import endpoint_kind
+    from ._install import install, installed, uninstall
+    from ._normalize import anormalize_stream, normalize, normalize_stream
     from .transports.docker_py import mount, wrap
     from .transports.requests_adapter import NormalizingAdapter
 
@@ -87,31 +94,40 @@ __all__ = [
 ]
 
 #: Every API version the library knows, ascending, from "1.18".
-VERSIONS: Final[tuple[str, ...]] = tuple(str(v) for v in _VERSIONS_V)
+VERSIONS: Final[tuple[str, ...]] = _VERSIONS
 #: The newest API version the library knows: the default target.
-LATEST: Final[str] = str(_NEWEST)
+LATEST: Final[str] = _LATEST
 
 __version__ = "0.1.0"
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+#: Where each function lives (a module of this package), loaded on first use of its name: the requests
+#: transport imports requests, and the rest the parsing of versions, routing and decoding, which
+#: ``import normalize_engine`` alone does not need.
+_LAZY: Final[dict[str, str]] = {
+    "anormalize_stream": "_normalize",
+    "endpoint_kind": "_endpoints",
+    "install": "_install",
+    "installed": "_install",
+    "normalize": "_normalize",
+    "normalize_stream": "_normalize",
+    "uninstall": "_install",
+    "NormalizingAdapter": "transports.requests_adapter",
+    "mount": "transports.docker_py",
+    "wrap": "transports.docker_py",
+}
 
 
 if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise type every unknown name with it
 
     def __getattr__(name: str) -> object:
-        # Documented lazy loading: the requests transport imports requests, loaded on first use of the
-        # names that need it, so that `normalize()` alone stays light.
-        if name in ("NormalizingAdapter", "mount", "wrap"):
-            from .transports import docker_py, requests_adapter
-
-            value = {
-                "NormalizingAdapter": requests_adapter.NormalizingAdapter,
-                "mount": docker_py.mount,
-                "wrap": docker_py.wrap,
-            }
-            globals().update(value)
-            return value[name]
-        raise AttributeError(f"module 'normalize_engine' has no attribute {name!r}")
+        # Documented lazy loading (PEP 562): the module of a public function is imported on first use of
+        # its name, which is then bound here, so later look-ups are plain attribute reads.
+        where = _LAZY.get(name)
+        if where is None:
+            raise AttributeError(f"module 'normalize_engine' has no attribute {name!r}")
+        value = getattr(_import_module(f".{where}", __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -16,8 +16,11 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
+from typing import Literal
 
-__all__ = ["ENDPOINTS", "Endpoint", "Kind", "route"]
+from ._versions import split_path
+
+__all__ = ["ENDPOINTS", "Endpoint", "Kind", "endpoint_kind", "route"]
 
 
 class Kind(Enum):
@@ -152,3 +155,20 @@ def route(method: str, bare_path: str) -> Endpoint | None:
         if endpoint.regex.match(bare_path):
             return endpoint
     return None
+
+
+def endpoint_kind(method: str, path: str) -> Literal["json", "stream", "raw", "unknown"]:
+    """What a transport does with the answer to ``method path``: ``"json"`` (one document, rewritten),
+    ``"stream"`` (JSON documents, converted one by one), ``"raw"`` (bytes never to be read: logs, attach,
+    exec start, archives, ``/_ping``) or ``"unknown"`` (an endpoint the library does not know: passed
+    through). The path may carry a ``/vX.Y`` prefix and a query string.
+
+    >>> import normalize_engine as ne
+    >>> ne.endpoint_kind("GET", "/v1.41/events?since=1"), ne.endpoint_kind("POST", "/exec/ab/start")
+    ('stream', 'raw')
+
+    .. versionadded:: 0.1
+    """
+    endpoint = route(method.upper(), split_path(path)[1])
+    kind = Kind.UNKNOWN if endpoint is None else endpoint.kind
+    return kind.value

@@ -25,7 +25,7 @@ from packaging.version import Version
 
 import normalize_engine
 
-from ._plan import resolve_target
+from ._versions import resolve_target
 
 __all__ = ["WATCHED", "install", "installed", "uninstall"]
 

@@ -9,8 +9,8 @@ from typing import Any
 from ._decoding import JSON, _loads, decode, error_body
 from ._errors import newer_than_target
 from ._plan import NEWEST, OLDEST, VERSIONS_V, Plan, _cached_plan, make_plan, resolve_target
-from ._registry import engine_of
 from ._stream import StreamSplitter, iter_documents
+from ._versions import engine_of
 
 __all__ = [
     "NEWEST",

@@ -1,27 +1,58 @@
-"""Plans: what to do with the answers to one request (its endpoint, versions and chain), found once."""
+"""Plans: what to do with the answers to one request (its endpoint, versions and chain), found once.
+
+Planning a request that has a chain loads the machinery (:func:`machinery`): the registries, which import
+marshmallow and every schema module, and the compiler. ``import normalize_engine`` does not (issue 18):
+the versions come from :mod:`._known`, which a test checks against the registry.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.version import Version
 
-from . import _chains
-from ._compiler import Step
 from ._context import OWNED, REQUEST, Request
 from ._decoding import JSON
 from ._endpoints import Endpoint, Kind, route
 from ._errors import HookFailed, InvalidBodyError, NormalizeError, ShapeError, UnknownVersionError
-from ._registry import DOCKER, ENGINES, Registry
-from ._versions import parse_version, split_path
+from ._versions import NEWEST, OLDEST, VERSIONS_V, parse_version, resolve_target, split_path
 
-VERSIONS_V: tuple[Version, ...] = DOCKER.versions
-OLDEST: Version = VERSIONS_V[0]
-NEWEST: Version = VERSIONS_V[-1]
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
-__all__ = ["NEWEST", "OLDEST", "VERSIONS_V", "Plan", "make_plan", "resolve_target"]
+    from ._compiler import Step
+    from ._registry import Registry
+
+__all__ = ["NEWEST", "OLDEST", "VERSIONS_V", "Machinery", "Plan", "machinery", "make_plan", "resolve_target"]
+
+
+class Machinery(NamedTuple):
+    """What planning a request with a chain needs: the chain lookup (:mod:`._chains`) and every engine's
+    registry (:data:`._registry.ENGINES`)."""
+
+    runner: Callable[..., Step | None]
+    runner_down: Callable[..., Step | None]
+    dialect_runner: Callable[..., Step | None]
+    engines: Mapping[str, Registry]
+
+
+_LOADED: list[Machinery] = []
+
+
+def machinery() -> Machinery:
+    """The chain lookup and the registries, loaded on first use: the one place where the registries are
+    built and the compiler is imported (most of it marshmallow and the schema modules), so that
+    ``import normalize_engine`` and answers with nothing to change stay light. Later calls cost a list
+    look-up. (Two threads may both load it: the import system makes the second wait for the first.)"""
+    if not _LOADED:
+        from . import _chains
+        from ._registry import ENGINES
+
+        _LOADED.append(Machinery(_chains.runner, _chains.runner_down, _chains.dialect_runner, ENGINES))
+    return _LOADED[0]
 
 
 @dataclass(frozen=True)
@@ -89,33 +120,16 @@ class Plan:
         )
 
 
-def resolve_target(target: str | Version | None) -> Version:
-    if target is None:
-        return NEWEST
-    version = parse_version(target)
-    if version < OLDEST:
-        raise UnknownVersionError(
-            f"target {str(target)!r} is not a version this library can produce: it is older than the oldest "
-            f"it knows ({OLDEST} to {NEWEST}); give a target from {OLDEST} on"
-        )
-    if version > NEWEST:
-        raise UnknownVersionError(
-            f"target {str(target)!r} is not a version this library can produce: it knows {OLDEST} to "
-            f"{NEWEST}; upgrade normalize-engine for newer versions"
-        )
-    return version
-
-
 def make_plan(
     method: str,
     path: str,
     *,
     version: str | Version | None = None,
     target: str | Version | None = None,
-    registry: Registry = DOCKER,
+    registry: Registry | None = None,
     engine: str = "docker",
 ) -> Plan:
-    """Route a request and choose its chain in ``registry`` (the engine's; default Docker's). The source
+    """Route a request and choose its chain in ``registry`` (the engine's; None: Docker's). The source
     version is the path's ``/vX.Y`` prefix, else ``version``, else unknown (every step applies; steps look
     at the shape they are given). ``engine`` names the engine that answers (a key of
     :data:`~._registry.ENGINES`): for another engine than Docker, its dialect runs first, then
@@ -143,7 +157,7 @@ def _make_plan(
     path: str,
     version: str | Version | None,
     target: str | Version | None,
-    registry: Registry = DOCKER,
+    registry: Registry | None = None,
     engine: str = "docker",
 ) -> Plan:
     dialect = _dialect(engine)
@@ -171,18 +185,22 @@ def _make_plan(
         target=_text(target_v),
     )
     run = None
+    chained = endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM)
+    newest = NEWEST if registry is None else registry.versions[-1]
     if source is not None and source > target_v:
         # Down (DESIGN rule 9): the ways back of the changes in between, as the daemon builds the older
         # shape for old clients. Only a source newer than every version the library knows warns; its
         # answer is brought down from the newest the library knows.
-        unknown = source > registry.versions[-1]
-        if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
-            top = min(source, registry.versions[-1])
+        unknown = source > newest
+        if endpoint is not None and chained:
+            chains = machinery()
+            registry = chains.engines["docker"] if registry is None else registry
+            top = min(source, newest)
             if dialect is not None:
                 name, many = endpoint.name, endpoint.many
-                run = _chains.dialect_runner(dialect, registry, name, many, source, target_v)
+                run = chains.dialect_runner(dialect, registry, name, many, source, target_v)
             elif top > target_v:
-                run = _chains.runner_down(registry, endpoint.name, endpoint.many, top, target_v)
+                run = chains.runner_down(registry, endpoint.name, endpoint.many, top, target_v)
         return Plan(
             method,
             bare,
@@ -195,11 +213,13 @@ def _make_plan(
             given=path,
             engine=engine,
         )
-    if endpoint is not None and endpoint.kind in (Kind.JSON, Kind.STREAM):
+    if endpoint is not None and chained:
+        chains = machinery()
+        registry = chains.engines["docker"] if registry is None else registry
         if dialect is None:
-            run = _chains.runner(registry, endpoint.name, endpoint.many, source, target_v)
+            run = chains.runner(registry, endpoint.name, endpoint.many, source, target_v)
         else:
-            run = _chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
+            run = chains.dialect_runner(dialect, registry, endpoint.name, endpoint.many, source, target_v)
     return Plan(method, bare, endpoint, source, target_v, run, request, given=path, engine=engine)
 
 
@@ -207,10 +227,11 @@ def _dialect(engine: str) -> Registry | None:
     """The dialect registry of ``engine``; None for Docker, whose answers need none."""
     if engine == "docker":
         return None
-    registry = ENGINES.get(engine) if type(engine) is str else None
+    engines = machinery().engines
+    registry = engines.get(engine) if type(engine) is str else None
     if registry is None:
         raise InvalidBodyError(
-            f"engine must be one of {', '.join(map(repr, ENGINES))} (or None, to tell it from the headers), "
+            f"engine must be one of {', '.join(map(repr, engines))} (or None, to tell it from the headers), "
             f"got {engine!r}"
         )
     return registry

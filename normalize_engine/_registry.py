@@ -25,6 +25,7 @@ from packaging.version import Version
 
 from ._endpoints import BY_NAME
 from ._errors import RegistryError
+from ._versions import engine_of
 from .changes import Change
 
 __all__ = [
@@ -69,7 +70,7 @@ class Registry:
         if not modules:
             raise RegistryError("no version modules found in normalize_engine.schemas")
         entries = []
-        seen: dict[type[Change], str] = {}
+        seen: dict[str, str] = {}  # the name of each change found so far -> where
         for version, modname in modules:
             module = importlib.import_module(f"{package.__name__}.{modname}")
             entries.append(self._entry(version, module, seen))
@@ -78,7 +79,7 @@ class Registry:
         self.versions: tuple[Version, ...] = tuple(e.version for e in entries)
 
     @staticmethod
-    def _entry(version: Version, module: ModuleType, seen: dict[type[Change], str]) -> VersionEntry:
+    def _entry(version: Version, module: ModuleType, seen: dict[str, str]) -> VersionEntry:
         where = f"schemas/{module.__name__.rsplit('.', 1)[1]}.py"
         doc = inspect.getdoc(module)
         if not doc:
@@ -87,15 +88,19 @@ class Registry:
             )
         changes = []
         for obj in vars(module).values():
-            if not (inspect.isclass(obj) and issubclass(obj, Change) and obj is not Change):
+            # Change in the MRO first: issubclass() alone (the schemas' ABC machinery) would walk every
+            # subclass of Change for each class that is not one (the field classes a module imports).
+            if not (isinstance(obj, type) and Change in obj.__mro__ and issubclass(obj, Change)):
+                continue
+            if obj is Change:
                 continue
             if obj.__module__ != module.__name__:
                 continue  # imported from elsewhere
             name = f"{where}: {obj.__qualname__}"
-            twin = next((where_ for c, where_ in seen.items() if c.__name__ == obj.__name__), None)
+            twin = seen.get(obj.__name__)
             if twin is not None:
                 raise RegistryError(f"{name}: a change of that name is registered already, in {twin}")
-            if not inspect.getdoc(obj) or obj.__doc__ is None:
+            if obj.__doc__ is None or not obj.__doc__.strip():  # what inspect.getdoc() would find empty
                 raise RegistryError(f"{name} needs a docstring saying what it changes for users")
             if not obj.endpoints():
                 raise RegistryError(f"{name} names no endpoint")
@@ -104,7 +109,7 @@ class Registry:
                     raise RegistryError(f"{name}: unknown endpoint {endpoint!r}")
             obj.declared()  # raises on fields that are not change fields
             obj.version = str(version)
-            seen[obj] = where
+            seen[obj.__name__] = where
             changes.append(obj)
         # vars() keeps definition order, which is the order changes of one version apply in
         summary = doc.splitlines()[0]
@@ -160,48 +165,6 @@ DOCKER = Registry(importlib.import_module(f"{__package__}.schemas"), "docker")
 PODMAN = Registry(importlib.import_module(f"{__package__}.schemas_podman"), "podman")
 #: Every engine's registry, by the name ``engine=`` takes.
 ENGINES: Mapping[str, Registry] = MappingProxyType({"docker": DOCKER, "podman": PODMAN})
-
-
-def engine_of(headers: Mapping[str, str] | None) -> str:
-    """The engine that sent an answer, told by its headers: ``"podman"`` when it carries
-    ``Libpod-Api-Version`` or a ``Server: Libpod/...`` header, else ``"docker"``. ``headers`` may be any
-    mapping (case-insensitive or not)."""
-    if not headers:
-        return "docker"
-    caseless = _CASELESS.get(type(headers))
-    if caseless is None:
-        caseless = _caseless(headers)
-    if caseless:  # requests', httpx's, aiohttp's and urllib3's headers: two look-ups
-        if headers.get("Libpod-Api-Version") is not None:
-            return "podman"
-        return "podman" if _libpod(headers.get("Server")) else "docker"
-    for key, value in headers.items():
-        name = key.lower() if type(key) is str else ""
-        if name == "libpod-api-version" or (name == "server" and _libpod(value)):
-            return "podman"
-    return "docker"
-
-
-def _libpod(server: object) -> bool:
-    return type(server) is str and server[:6].lower() == "libpod"
-
-
-#: Whether a type of headers mapping looks keys up regardless of case, by type: found once per type.
-_CASELESS: dict[type, bool] = {dict: False}
-
-
-def _caseless(headers: Mapping[str, str]) -> bool | None:
-    """Whether ``headers`` finds a key whatever its case (remembered for its type); None when its first key
-    has no letters to tell by."""
-    key = next(iter(headers), None)
-    if type(key) is not str or key.swapcase() == key:
-        return None
-    try:
-        caseless = key.swapcase() in headers
-    except Exception:
-        caseless = False
-    _CASELESS[type(headers)] = caseless
-    return caseless
 
 
 #: The name this module had for Docker's registry when it was the only one.

@@ -16,12 +16,9 @@ A ``sitecustomize.py`` can hold :data:`PTH_LINE` instead (it is one Python state
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import sysconfig
 from collections.abc import Mapping
-from pathlib import Path
 
 from ._errors import NormalizeError
 from ._install import install
@@ -54,6 +51,12 @@ def activate(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The command line's own imports wait for it: the .pth line imports this module at every start of an
+    # interpreter that has it switched on.
+    import argparse
+    import sysconfig
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="python -m normalize_engine.autoinstall",
         description=f"Write (or --remove) {PTH_NAME}: {ENV}=1 then wraps every docker-py client.",

@@ -90,6 +90,17 @@ def emit_shape(
                 keys = w.const(frozenset(key for key, _ in items), "added_keys")
                 w.add(ind, f"if not {var}.keys() >= {keys}:")
                 at = ind + 1
+                # A key of the run is missing, so the object changes: it is owned once, before the run,
+                # and each addition is two lines (less code to compile when a chain is first planned).
+                w.add(at, _own(w, var, owned, depth, 0))
+                for key, ops in items:
+                    added_field = ops[0]
+                    assert type(added_field) is Added  # the run is of additions only (_is_added)
+                    w.context = w.owner(added_field)[1]
+                    w.comment(at, key, ops)
+                    value = _default(w, added_field.default)
+                    w.add(at, f"if {key!r} not in {var}:\n    {var}[{key!r}] = {value}")
+                continue
             for key, ops in items:
                 w.context = w.owner(ops[0])[1]
                 w.comment(at, key, _effective(ops))

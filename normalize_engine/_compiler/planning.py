@@ -17,7 +17,10 @@ Step = Callable[..., Any]  # (document, inplace=False) -> document
 _CONTAINERS = (Nested, Each, Values)
 
 
+@lru_cache(maxsize=4096)
 def _hook(shape: type[Shape]) -> Step | None:
+    """The shape's ``migrate()``, bound to one instance made once (a marshmallow schema costs ~0.1 ms to
+    make, and planning asks at every level of every chain); None when it has none."""
     if shape.migrate is Shape.migrate:
         return None
     return shape().migrate
@@ -97,7 +100,19 @@ class _Pass:
         return self.reads is None or key in self.reads or key in self.by_key
 
 
-def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, list[_ChangeField]]]]:
+Passes = list[tuple[Step | None, dict[str, list[_ChangeField]]]]
+
+
+def _passes(shapes: Sequence[type[Shape]]) -> Passes:
+    """:func:`_plan_passes`, found once for a tuple of shapes (the compiler plans each level twice: to see
+    whether the chain tracks its copies, then to write it). The result is shared: read it, never change it.
+    """
+    if type(shapes) is tuple:
+        return _cached_passes(shapes)
+    return _plan_passes(shapes)
+
+
+def _plan_passes(shapes: Sequence[type[Shape]]) -> Passes:
     """Group the shapes into passes: a hook (or None), then fields by key, each key's fields in order.
 
     A hook starts a pass. A field on a key joins the earliest pass after every hook that may touch its key
@@ -132,6 +147,9 @@ def _passes(shapes: Sequence[type[Shape]]) -> list[tuple[Step | None, dict[str, 
                 index -= 1
             passes[index].by_key.setdefault(key, []).append(fld)
     return [(p.hook, p.by_key) for p in passes]
+
+
+_cached_passes = lru_cache(maxsize=4096)(_plan_passes)
 
 
 def _merge(fields: list[_ChangeField]) -> list[_ChangeField | tuple[type, tuple[type[Shape], ...]]]:

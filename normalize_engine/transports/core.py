@@ -28,12 +28,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 from packaging.version import Version
 
 from .._decoding import decode, error_body, podman_error
-from .._endpoints import Kind, route
+from .._endpoints import Kind, endpoint_kind
 from .._errors import NormalizeError, newer_than_target, warn
 from .._plan import Plan, make_plan
 from .._versions import split_path
@@ -56,29 +56,15 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+# The library's loggers are those of its transports, which all import this module: the package's null
+# handler is added here, so that ``import normalize_engine`` need not import logging (issue 18).
+logging.getLogger("normalize_engine").addHandler(logging.NullHandler())
 
 #: Media types of byte streams that must never be read (attach, exec, logs).
 RAW_MEDIA = frozenset({"application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream"})
 JSON_SEQ = "application/json-seq"
 #: What a converted ``application/json-seq`` stream is labelled (it comes out newline-delimited).
 NDJSON = "application/x-ndjson"
-
-
-def endpoint_kind(method: str, path: str) -> Literal["json", "stream", "raw", "unknown"]:
-    """What a transport does with the answer to ``method path``: ``"json"`` (one document, rewritten),
-    ``"stream"`` (JSON documents, converted one by one), ``"raw"`` (bytes never to be read: logs, attach,
-    exec start, archives, ``/_ping``) or ``"unknown"`` (an endpoint the library does not know: passed
-    through). The path may carry a ``/vX.Y`` prefix and a query string.
-
-    >>> import normalize_engine as ne
-    >>> ne.endpoint_kind("GET", "/v1.41/events?since=1"), ne.endpoint_kind("POST", "/exec/ab/start")
-    ('stream', 'raw')
-
-    .. versionadded:: 0.1
-    """
-    endpoint = route(method.upper(), split_path(path)[1])
-    kind = Kind.UNKNOWN if endpoint is None else endpoint.kind
-    return kind.value
 
 
 # ------------------------------------------------------------------------------------------ encoding
