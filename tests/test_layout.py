@@ -13,7 +13,7 @@ LONG_ALLOWED = {"_cli.py": "the command line (issue 17)", "_changes.py": "the ge
 MAX_LINES = 330  # "at most about 300"
 #: The documented lazy loading: ``import normalize_engine`` does not load requests (see __init__.py), and
 #: ``wrap()`` loads the aiohttp transport (an optional extra) only for an aiodocker client.
-LAZY = {("__init__.py", "__getattr__"), ("docker_py.py", "_aiohttp")}
+LAZY = {("__init__.py", "__getattr__"), ("docker_py.py", "_aiohttp"), ("_decoding.py", "_import_orjson")}
 
 
 def _module_name(path: Path) -> str:
