@@ -15,12 +15,13 @@ MAX_LINES = 330  # "at most about 300"
 #: __init__.py) and the registries and the compiler only when a chain is first planned (``_plan.machinery``,
 #: issue 18); ``wrap()`` loads the aiohttp transport (an optional extra) only for an aiodocker client; the
 #: autoinstall module, imported at every start of a switched-on interpreter, imports its command line's
-#: modules in ``main()``.
+#: modules in ``main()``; the orjson decoder (the fast extra) is imported at the first decode.
 LAZY = {
     ("__init__.py", "__getattr__"),
     ("_plan.py", "machinery"),
     ("docker_py.py", "_aiohttp"),
     ("autoinstall.py", "main"),
+    ("_decoding.py", "_import_orjson"),
 }
 
 
