@@ -29,11 +29,17 @@ varied ids and names to the wanted size, and its event stream.
   library decodes the bytes itself (``normalize`` of bytes includes one ``json.loads``).
 - ``same``: the same with the source version equal to the target (nothing to do).
 - ``docker-py``: ``containers.list(all=True)`` on 200 real containers (created, not started), a wrapped
-  client (``ne.wrap``) against an unwrapped one, on every running daemon of ``/tmp/ne-daemons``. Skipped with
-  a message when none runs. The containers are named ``ne-bench-*`` and removed afterwards.
+  client (``ne.wrap``) against an unwrapped one, on every running daemon of ``/tmp/ne-daemons`` (a daemon
+  whose role is not "main", such as ``docker29-floor``, is labelled with its name). Skipped with a message
+  when none runs. The containers are named ``ne-bench-*`` and removed afterwards.
 - ``stream``: 100,000 events, one per chunk, through ``normalize_stream``: throughput, ratio against
   ``json.loads`` of each line, ``tracemalloc`` peak for 10k and for 100k events (flat means equal), and
   whether each event came out before the next chunk was asked for.
+
+The lines whose cost depends on the decoder the library uses (``bytes``, ``docker-py``, ``stream``) run
+once with the standard library's decoder and once with orjson (the ``fast`` extra), labelled ``[json]``
+and ``[orjson]``, in the same repeats; the baseline stays ``json.loads`` of the same bytes for both. Without
+``normalize_engine._decoding.use_decoder`` or without orjson, only the ``[json]`` lines run.
 
 This is a script, never a timed test: a busy machine would make a timed assertion flaky.
 """
@@ -52,6 +58,7 @@ import tarfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +66,46 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import normalize_engine as ne  # noqa: E402
+import normalize_engine._decoding as ne_decoding  # noqa: E402
 from tests.recorded import Daemon, load_recorded  # noqa: E402
 
 DAEMONS_JSON = Path(os.environ.get("NE_DAEMON_ROOT", "/tmp/ne-daemons")) / "daemons.json"
 BENCH_PREFIX = "ne-bench-"
 BENCH_LABEL = "com.example.ne.bench"
+
+# ------------------------------------------------------------------------------------------ decoders
+
+# The lines whose cost depends on the decoder the library uses (bytes, docker-py, stream) run once per
+# decoder, labelled [json] and [orjson]; their baseline is json.loads of the same bytes either way (what a
+# caller pays without the library). The switch, ``_decoding.use_decoder(name) -> previous``, comes with the
+# ``fast`` extra (issue 18); without it, or without orjson, only the standard library's lines run.
+DECODERS: list[str] = ["json"]
+
+
+def available_decoders() -> tuple[list[str], str]:
+    """The decoders to run, and why the fast one is left out (empty when it is not)."""
+    if getattr(ne_decoding, "use_decoder", None) is None:
+        return ["json"], "normalize_engine._decoding.use_decoder is missing: [json] lines only"
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        return ["json"], "orjson is not installed (pip install 'normalize-engine[fast]'): [json] lines only"
+    return ["json", "orjson"], ""
+
+
+@contextmanager
+def decoder(name: str) -> Iterator[None]:
+    """The library decoding with ``name`` inside the block (nothing to switch without ``use_decoder``)."""
+    switch = getattr(ne_decoding, "use_decoder", None)
+    if switch is None:
+        yield
+        return
+    previous = switch(name)
+    try:
+        yield
+    finally:
+        switch(previous)
+
 
 # ------------------------------------------------------------------------------------------ timing
 
@@ -113,13 +155,18 @@ class Stats:
         )
 
 
-def _row(name: str, stats: Stats, target: str = "", unit: str = "x", why: str = "") -> dict[str, Any]:
+NAME_WIDTH = 56
+
+
+def _row(
+    name: str, stats: Stats, target: str = "", unit: str = "x", why: str = "", **extra: Any
+) -> dict[str, Any]:
     verdict = ""
     if target:
         limit = float(target.rstrip("x"))
         verdict = "ok" if stats.median <= limit else "OVER"
         verdict = f"[target <= {target}: {verdict}{' - ' + why if why and verdict == 'OVER' else ''}]"
-    print(f"  {name:<44} {stats.line(unit)} {verdict}", flush=True)
+    print(f"  {name:<{NAME_WIDTH}} {stats.line(unit)} {verdict}", flush=True)
     q1, q3 = stats.quartiles()
     return {
         "name": name,
@@ -130,6 +177,7 @@ def _row(name: str, stats: Stats, target: str = "", unit: str = "x", why: str = 
         "q3": q3,
         "n": len(stats.values),
         "target": target,
+        **extra,  # decoder, daemon: what a line was measured with, for the JSON output
     }
 
 
@@ -210,16 +258,20 @@ def _rows(
     held: list[float],
     fresh: list[float],
     given_up: list[float],
-    raw: list[float],
+    raw: dict[str, list[float]],
     targets: tuple[str, str],
 ) -> list[dict[str, Any]]:
+    """The lines of one body; ``raw`` holds the bytes line's ratios for each decoder."""
     copies = "parsed input is copied where it changes; inplace=True does not copy"
     return [
         _row(f"{name} parsed (held)", Stats(held), targets[0], why=copies),
         _row(f"{name} parsed (fresh, +loads - 1)", Stats(fresh), targets[0], why=copies),
         # inplace=True is opt-in (the caller gives its objects up): not the default contract, no target.
         _row(f"{name} parsed (fresh, inplace=True)", Stats(given_up)),
-        _row(f"{name} bytes (total/json.loads - 1)", Stats(raw), targets[1]),
+        *(
+            _row(f"{name} bytes [{dec}] (total/json.loads - 1)", Stats(ratios), targets[1], decoder=dec)
+            for dec, ratios in raw.items()
+        ),
     ]
 
 
@@ -237,7 +289,8 @@ def bench_body(
     raw = json.dumps(body).encode()
     parsed = json.loads(raw)
     ne.normalize(parsed, path, target=target)  # warm the caches (plan, compiled chain)
-    held, fresh, given_up, from_bytes, floor = [], [], [], [], []
+    held, fresh, given_up, floor = [], [], [], []
+    from_bytes: dict[str, list[float]] = {dec: [] for dec in DECODERS}
     for _ in range(repeat):
         base = _timed(lambda: json.loads(raw))
         held.append(_timed(lambda: ne.normalize(parsed, path, target=target)) / base)
@@ -245,7 +298,9 @@ def bench_body(
         given_up.append(
             _timed(lambda: ne.normalize(json.loads(raw), path, inplace=True, target=target)) / base - 1
         )
-        from_bytes.append(_timed(lambda: ne.normalize(raw, path, target=target)) / base - 1)
+        for dec in DECODERS:
+            with decoder(dec):
+                from_bytes[dec].append(_timed(lambda: ne.normalize(raw, path, target=target)) / base - 1)
         if floor_line:
             # Parsed input is never changed: each changed item is copied first. What one dict() of every
             # item costs on its own (+ json.loads - 1), a floor under the fresh line.
@@ -293,14 +348,17 @@ def bench_many(
         for path, raw in raws:
             normalize(raw, path)
 
-    held, in_cache, fresh, given_up, from_bytes = [], [], [], [], []
+    held, in_cache, fresh, given_up = [], [], [], []
+    from_bytes: dict[str, list[float]] = {dec: [] for dec in DECODERS}
     for _ in range(repeat):
         base = _timed(loads)
         held.append(_timed(run_held) / base)
         in_cache.append(_timed(run_cached) / base)
         fresh.append(_timed(run_fresh) / base - 1)
         given_up.append(_timed(run_given_up) / base - 1)
-        from_bytes.append(_timed(run_bytes) / base - 1)
+        for dec in DECODERS:
+            with decoder(dec):
+                from_bytes[dec].append(_timed(run_bytes) / base - 1)
     return [
         *_rows(name, held, fresh, given_up, from_bytes, targets),
         _row(f"{name} parsed (held, 4 docs in cache)", Stats(in_cache)),
@@ -321,67 +379,85 @@ def bench_stream(n_small: int, n_big: int, repeat: int) -> list[dict[str, Any]]:
             produced[0] += 1
             yield lines[i % count]
 
-    # Delivery: every event comes out before the next chunk is asked for.
-    produced = [0]
-    late = 0
-    for index, _ in enumerate(ne.normalize_stream(chunks(min(n_small, 5000), produced), path)):
-        if produced[0] != index + 1:
-            late += 1
-    rows = []
-    print(f"  events delivered before the next chunk was read: {'all' if not late else f'{late} late'}")
+    rows: list[dict[str, Any]] = []
+    for dec in DECODERS:
+        with decoder(dec):
+            # Delivery: every event comes out before the next chunk is asked for.
+            produced = [0]
+            late = 0
+            for index, _ in enumerate(ne.normalize_stream(chunks(min(n_small, 5000), produced), path)):
+                if produced[0] != index + 1:
+                    late += 1
+            delivered = "all" if not late else f"{late} late"
+            print(f"  [{dec}] events delivered before the next chunk was read: {delivered}")
 
-    # Memory: tracemalloc peak for n_small and n_big events (the events are consumed and dropped).
-    peaks = {}
-    for n in (n_small, n_big):
-        gc.collect()
-        tracemalloc.start()
-        for _ in ne.normalize_stream(chunks(n, [0]), path):
+            # Memory: tracemalloc peak for n_small and n_big events (the events are consumed and dropped).
+            peaks = {}
+            for n in (n_small, n_big):
+                gc.collect()
+                tracemalloc.start()
+                for _ in ne.normalize_stream(chunks(n, [0]), path):
+                    pass
+                peaks[n] = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+        growth = peaks[n_big] / peaks[n_small]
+        print(
+            f"  [{dec}] tracemalloc peak: {n_small:,} events {peaks[n_small] / 1024:.1f} KiB, "
+            f"{n_big:,} events {peaks[n_big] / 1024:.1f} KiB (ratio {growth:.2f}; flat is 1.00) "
+            f"[target flat, <= {FLAT_MEMORY:.2f}: {'ok' if growth <= FLAT_MEMORY else 'OVER'}]"
+        )
+        rows.append(
+            {
+                "name": f"stream peak memory {n_big:,} vs {n_small:,} events [{dec}]",
+                "median": growth,
+                "target": f"{FLAT_MEMORY:.2f}x",
+                "small_kib": peaks[n_small] / 1024,
+                "big_kib": peaks[n_big] / 1024,
+                "late": late,
+                "decoder": dec,
+            }
+        )
+
+    # Throughput, and the ratio against json.loads of each line (the baseline for every decoder).
+    def loads() -> None:
+        for chunk in chunks(n_big, [0]):
+            json.loads(chunk)
+
+    def run() -> None:
+        for _ in ne.normalize_stream(chunks(n_big, [0]), path):
             pass
-        peaks[n] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    growth = peaks[n_big] / peaks[n_small]
-    print(
-        f"  tracemalloc peak: {n_small:,} events {peaks[n_small] / 1024:.1f} KiB, {n_big:,} events "
-        f"{peaks[n_big] / 1024:.1f} KiB (ratio {growth:.2f}; flat is 1.00) "
-        f"[target flat, <= {FLAT_MEMORY:.2f}: {'ok' if growth <= FLAT_MEMORY else 'OVER'}]"
-    )
-    rows.append(
-        {
-            "name": f"stream peak memory {n_big:,} vs {n_small:,} events",
-            "median": growth,
-            "target": f"{FLAT_MEMORY:.2f}x",
-            "small_kib": peaks[n_small] / 1024,
-            "big_kib": peaks[n_big] / 1024,
-            "late": late,
-        }
-    )
 
-    # Throughput, and the ratio against json.loads of each line.
-    rates, ratios = [], []
+    rates: dict[str, list[float]] = {dec: [] for dec in DECODERS}
+    ratios: dict[str, list[float]] = {dec: [] for dec in DECODERS}
     for _ in range(repeat):
-
-        def loads() -> None:
-            for chunk in chunks(n_big, [0]):
-                json.loads(chunk)
-
-        def run() -> None:
-            for _ in ne.normalize_stream(chunks(n_big, [0]), path):
-                pass
-
         base = _timed(loads)
-        t = _timed(run)
-        rates.append(n_big / t)
-        ratios.append(t / base)
-    rates_stats = Stats(rates)
-    q1, q3 = rates_stats.quartiles()
-    print(
-        f"  {'stream throughput (events/s)':<44} median {rates_stats.median:,.0f}/s  min {min(rates):,.0f}  "
-        f"max {max(rates):,.0f}  IQR {q1:,.0f}..{q3:,.0f}  (n={len(rates)})"
-    )
-    rows.append(
-        {"name": "stream events/s", "median": rates_stats.median, "min": min(rates), "max": max(rates)}
-    )
-    rows.append(_row(f"stream {n_big:,} events / json.loads per line", Stats(ratios), "1.0x"))
+        for dec in DECODERS:
+            with decoder(dec):
+                t = _timed(run)
+            rates[dec].append(n_big / t)
+            ratios[dec].append(t / base)
+    for dec in DECODERS:
+        rates_stats = Stats(rates[dec])
+        q1, q3 = rates_stats.quartiles()
+        name = f"stream throughput [{dec}] (events/s)"
+        print(
+            f"  {name:<{NAME_WIDTH}} median {rates_stats.median:,.0f}/s  min {rates_stats.values[0]:,.0f}  "
+            f"max {rates_stats.values[-1]:,.0f}  IQR {q1:,.0f}..{q3:,.0f}  (n={len(rates_stats.values)})"
+        )
+        rows.append(
+            {
+                "name": f"stream events/s [{dec}]",
+                "median": rates_stats.median,
+                "min": rates_stats.values[0],
+                "max": rates_stats.values[-1],
+                "decoder": dec,
+            }
+        )
+    for dec in DECODERS:
+        # The issue's target (1.0x json.loads per event) is for the standard library's decoder.
+        target = "1.0x" if dec == "json" else ""
+        name = f"stream {n_big:,} events [{dec}] / json.loads per line"
+        rows.append(_row(name, Stats(ratios[dec]), target, decoder=dec))
     return rows
 
 
@@ -422,6 +498,18 @@ def _remove_bench_containers(api: Any) -> None:
         api.remove_container(c["Id"], force=True)
 
 
+# wrapped / unwrapped docker-py, by the decoder the library uses (issue 18)
+DOCKER_PY_TARGETS = {"json": "1.03x", "orjson": "1.00x"}
+
+
+def _daemon_label(entry: dict[str, Any]) -> str:
+    """A daemon of daemons.json, told apart from another of the same version: its version, and its suite
+    when its role is not "main" (docker29-floor is a second 29.7 daemon, with a raised minimum API)."""
+    version = str(entry.get("version", "?"))
+    role = entry.get("role", "main")
+    return version if role == "main" else f"{version} {entry.get('suite', role)}"
+
+
 def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
     try:
         import docker
@@ -455,18 +543,25 @@ def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
                 return lambda: client.containers.list(all=True, filters=filters)
 
             assert len(listing(wrapped)()) == count and len(listing(plain)()) == count
-            ratios = []
+            ratios: dict[str, list[float]] = {dec: [] for dec in DECODERS}
+            sides = [None, *DECODERS]  # None: the unwrapped client
             for r in range(repeat):
-                # Alternate the order so that neither side always runs on a warmer daemon.
-                if r % 2:
-                    t_wrapped = _timed(listing(wrapped))
-                    t_plain = _timed(listing(plain))
-                else:
-                    t_plain = _timed(listing(plain))
-                    t_wrapped = _timed(listing(wrapped))
-                ratios.append(t_wrapped / t_plain)
-            name = f"docker-py list {count} @ {entry.get('version', '?')} (API {plain.api.api_version})"
-            rows.append(_row(name, Stats(ratios), "1.03x"))
+                # Alternate the order so that no side always runs on a warmer daemon.
+                times: dict[str | None, float] = {}
+                for side in sides if r % 2 == 0 else sides[::-1]:
+                    if side is None:
+                        times[side] = _timed(listing(plain))
+                    else:
+                        with decoder(side):
+                            times[side] = _timed(listing(wrapped))
+                for dec in DECODERS:
+                    ratios[dec].append(times[dec] / times[None])
+            for dec in DECODERS:
+                name = f"docker-py list {count} @ {_daemon_label(entry)} (API {api.api_version}) [{dec}]"
+                daemon = entry.get("suite", socket)
+                rows.append(
+                    _row(name, Stats(ratios[dec]), DOCKER_PY_TARGETS[dec], decoder=dec, daemon=daemon)
+                )
         finally:
             _remove_bench_containers(api)
             plain.close()
@@ -493,8 +588,9 @@ def main(argv: list[str] | None = None) -> int:
         "--gc", action="store_true", help="keep the garbage collector on inside timed blocks (noisier)"
     )
     args = parser.parse_args(argv)
-    global GC_IN_TIMING
+    global GC_IN_TIMING, DECODERS
     GC_IN_TIMING = args.gc
+    DECODERS, why_not = available_decoders()
     quick = args.quick
     repeat = args.repeat or (3 if quick else 15)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -510,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, {repeat} repeats, gc {'on' if args.gc else 'off'} while timing"
         f"{' (quick)' if quick else ''}"
     )
+    print(f"decoders: {', '.join(DECODERS)}" + (f" ({why_not})" if why_not else ""))
     rows: list[dict[str, Any]] = []
     if wanted("containers"):
         version, body = container_list(n_containers)
