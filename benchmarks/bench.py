@@ -35,6 +35,11 @@ varied ids and names to the wanted size, and its event stream.
 - ``stream``: 100,000 events, one per chunk, through ``normalize_stream``: throughput, ratio against
   ``json.loads`` of each line, ``tracemalloc`` peak for 10k and for 100k events (flat means equal), and
   whether each event came out before the next chunk was asked for.
+- ``compare`` (no targets): what users pick instead, as total time / ``json.loads`` of the same bytes, on
+  the newest recorded daemon's inspect answers (29.7, API 1.55): ``orjson.loads``, and python-on-whales'
+  pydantic model (``ContainerInspectResult.model_validate(json.loads(bytes))`` and
+  ``model_validate_json(bytes)``), skipped with a message when not installed or when the model rejects a
+  recorded answer; and ``orjson.loads`` on the container list.
 
 The lines whose cost depends on the decoder the library uses (``bytes``, ``docker-py``, ``stream``) run
 once with the standard library's decoder and once with orjson (the ``fast`` extra), labelled ``[json]``
@@ -49,6 +54,8 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import importlib
+import importlib.metadata
 import io
 import json
 import os
@@ -184,11 +191,13 @@ def _row(
 # ------------------------------------------------------------------------------------------ bodies
 
 
-def _daemon() -> Daemon:
+def _daemon(newest: bool = False) -> Daemon:
+    """The recorded daemon with the oldest API (or the newest)."""
     daemons = load_recorded()
     if not daemons:
         raise SystemExit("no recorded answers in tests/fixtures/recorded/")
-    return min(daemons, key=lambda d: tuple(int(p) for p in d.api_version.split(".")))
+    pick = max if newest else min
+    return pick(daemons, key=lambda d: tuple(int(p) for p in d.api_version.split(".")))
 
 
 def _hex(i: int, salt: str) -> str:
@@ -225,15 +234,17 @@ def image_list(n: int) -> tuple[str, list[Any]]:
     return version, out
 
 
-def container_inspects(n: int) -> tuple[str, list[tuple[str, Any]]]:
-    daemon = _daemon()
+def container_inspects(n: int, daemon: Daemon | None = None) -> tuple[str, list[tuple[str, Any]]]:
+    """``n`` inspect answers: the oldest API's of the oldest daemon, or the newest API's of ``daemon``."""
+    pick = (lambda e: e.versioned()[0]) if daemon is None else (lambda e: e.newest())
+    daemon = daemon or _daemon()
     templates = []
     for exchange in daemon.exchanges:
         if exchange.key.startswith("containers.inspect.") and not exchange.stream:
-            answer = exchange.versioned()[0]
+            answer = pick(exchange)
             if answer.status == 200:
                 templates.append(answer.json())
-    version = str(daemon.exchange("containers.inspect.running").versioned()[0].version)
+    version = str(pick(daemon.exchange("containers.inspect.running")).version)
     out = []
     for i in range(n):
         doc = json.loads(json.dumps(templates[i % len(templates)]))
@@ -571,6 +582,127 @@ def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+# ------------------------------------------------------------------------------------------ comparison
+
+
+def _pydantic_inspect_model() -> tuple[Any, str]:
+    """python-on-whales' model of a container inspect and where it was found, or None and why not."""
+    try:
+        import python_on_whales
+    except ImportError:
+        return None, "python-on-whales is not installed (pip install python-on-whales)"
+    try:
+        version = importlib.metadata.version("python-on-whales")
+    except importlib.metadata.PackageNotFoundError:
+        version = getattr(python_on_whales, "__version__", "?")
+    # Where python-on-whales keeps it (components.container.models since the pydantic models were split).
+    for module_name in (
+        "python_on_whales.components.container.models",
+        "python_on_whales.components.container.cli_wrapper",
+        "python_on_whales.components.container",
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        model = getattr(module, "ContainerInspectResult", None)
+        if model is not None:
+            return model, f"python-on-whales {version}, {module_name}.ContainerInspectResult"
+    return None, f"no ContainerInspectResult model found in python-on-whales {version}"
+
+
+def _model_rejects(model: Any, daemon: Daemon) -> str:
+    """The first recorded inspect of ``daemon`` that ``model`` rejects ("" when it takes them all)."""
+    validate = getattr(model, "model_validate", None) or model.parse_obj  # pydantic 2, or 1
+    for exchange in daemon.exchanges:
+        if exchange.key.startswith("containers.inspect.") and not exchange.stream:
+            answer = exchange.newest()
+            if answer.status == 200:
+                try:
+                    validate(answer.json())
+                except Exception as exc:
+                    first = (str(exc) or type(exc).__name__).splitlines()[0]
+                    return f"{exchange.key} @ {answer.version}: {type(exc).__name__}: {first}"
+    return ""
+
+
+def bench_compare(n_inspect: int, n_containers: int, repeat: int) -> list[dict[str, Any]]:
+    """What users pick instead, on the same bytes, as ratios of totals against ``json.loads``: orjson's
+    decoder, and python-on-whales' pydantic model of a container inspect (a typed, consistent shape)."""
+    daemon = _daemon(newest=True)  # the model is written for current daemons' answers
+    version, docs = container_inspects(n_inspect, daemon)
+    raws = [json.dumps(doc).encode() for _, doc in docs]
+    _, body = container_list(n_containers)
+    list_raw = json.dumps(body).encode()
+    print(
+        f"  {n_inspect:,} container inspects as {daemon.name} answers them (API {version}), one call each; "
+        f"the {n_containers:,}-container list of the containers lines"
+    )
+    loads_ = json.loads
+
+    def loads() -> None:
+        for raw in raws:
+            loads_(raw)
+
+    sides: dict[str, Callable[[], Any]] = {}  # the inspect lines: name -> run over every document
+    try:
+        from orjson import loads as orjson_loads
+    except ImportError:
+        orjson_loads = None
+        print("  skipped the orjson lines: orjson is not installed (pip install orjson)")
+    else:
+
+        def orjson_inspects() -> None:
+            for raw in raws:
+                orjson_loads(raw)
+
+        sides[f"inspect x{n_inspect}: orjson.loads / json.loads"] = orjson_inspects
+
+    model, where = _pydantic_inspect_model()
+    rejected = _model_rejects(model, daemon) if model is not None else ""
+    if model is None:
+        print(f"  skipped the pydantic lines: {where}")
+    elif rejected:
+        print(f"  skipped the pydantic lines: {where} rejects the recorded inspect {rejected}")
+    else:
+        print(f"  pydantic model: {where}")
+        validate = getattr(model, "model_validate", None) or model.parse_obj  # pydantic 2, or 1
+        validate_json = getattr(model, "model_validate_json", None) or model.parse_raw
+
+        def pydantic_inspects() -> None:
+            for raw in raws:
+                validate(loads_(raw))
+
+        def pydantic_json_inspects() -> None:
+            for raw in raws:
+                validate_json(raw)
+
+        sides[f"inspect x{n_inspect}: model_validate(json.loads) / json.loads"] = pydantic_inspects
+        sides[f"inspect x{n_inspect}: model_validate_json / json.loads"] = pydantic_json_inspects
+
+    ratios: dict[str, list[float]] = {name: [] for name in sides}
+    list_ratios: list[float] = []
+    # pydantic and python-on-whales add tens of thousands of long-lived objects, which every collection
+    # before a timed block would walk again: set aside (gc.freeze) for this section's timings.
+    gc.collect()
+    gc.freeze()
+    try:
+        for _ in range(repeat):
+            base = _timed(loads)
+            for name, run in sides.items():
+                ratios[name].append(_timed(run) / base)
+            if orjson_loads is not None:
+                list_base = _timed(lambda: loads_(list_raw))
+                list_ratios.append(_timed(lambda: orjson_loads(list_raw)) / list_base)
+    finally:
+        gc.unfreeze()
+    rows = [_row(f"compare {name}", Stats(values)) for name, values in ratios.items()]
+    if list_ratios:
+        name = f"compare containers.list x{n_containers}: orjson.loads / json.loads"
+        rows.append(_row(name, Stats(list_ratios)))
+    return rows
+
+
 # ------------------------------------------------------------------------------------------ main
 
 
@@ -581,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated subset of: containers,images,inspect,same,docker,stream",
+        help="comma-separated subset of: containers,down,images,inspect,same,docker,stream,compare",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
@@ -662,6 +794,9 @@ def main(argv: list[str] | None = None) -> int:
     if wanted("stream"):
         print(f"event stream through normalize_stream ({n_stream[1]:,} events, one chunk each):")
         rows += bench_stream(n_stream[0], n_stream[1], max(3, repeat // 5))
+    if wanted("compare"):
+        print("for comparison, what users pick instead, total time / json.loads of the same bytes:")
+        rows += bench_compare(n_inspect, n_containers, repeat)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0
