@@ -40,6 +40,13 @@ varied ids and names to the wanted size, and its event stream.
   pydantic model (``ContainerInspectResult.model_validate(json.loads(bytes))`` and
   ``model_validate_json(bytes)``), skipped with a message when not installed or when the model rejects a
   recorded answer; and ``orjson.loads`` on the container list.
+- ``scale``: the per-call cost of wrapped docker-py clients under concurrency: the client process's CPU
+  time (``time.process_time()``, every thread) over a run / the calls it made, each call a
+  ``containers.list(all=True, filters=...)`` of 10 bench containers (11 requests). Against one thread on
+  one daemon: 16 threads sharing one wrapped client of the 20.10 daemon (against one thread on it), and
+  one thread on each of four daemons of four generations (20.10, 26.1, 28.5, 29.7) at once (against the
+  mean of one thread on each); target 1.10x. For context, the wrapped / unwrapped wall time under the
+  same concurrency. Runs under the library's default decoder.
 
 The lines whose cost depends on the decoder the library uses (``bytes``, ``docker-py``, ``stream``) run
 once with the standard library's decoder and once with orjson (the ``fast`` extra), labelled ``[json]``
@@ -62,6 +69,7 @@ import os
 import statistics
 import sys
 import tarfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -582,6 +590,161 @@ def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+# ------------------------------------------------------------------------------------------ scale
+
+# The four Docker generations of the scale lines, one daemon each (role "main" first).
+SCALE_GENERATIONS = ("20.10", "26.1", "28.5", "29.7")
+SCALE_THREADS = 16
+
+
+def _scale_daemons() -> list[dict[str, Any]]:
+    """One daemons.json entry per generation of SCALE_GENERATIONS, oldest first (role "main" preferred)."""
+    entries = json.loads(DAEMONS_JSON.read_text())
+    picked: dict[str, dict[str, Any]] = {}
+    for entry in sorted(entries, key=lambda e: e.get("role", "main") != "main"):
+        generation = ".".join(str(entry.get("version", "")).split(".")[:2])
+        if generation in SCALE_GENERATIONS and generation not in picked:
+            picked[generation] = entry
+    return [picked[g] for g in SCALE_GENERATIONS if g in picked]
+
+
+def _run_threads(jobs: list[tuple[Callable[[], Any], int]]) -> tuple[float, float, int]:
+    """Run each job (a call, how many times) in a thread of its own, all released at once: the process's
+    CPU time, the wall time and the number of calls. A call that fails is raised here."""
+    barrier = threading.Barrier(len(jobs) + 1)
+    errors: list[BaseException] = []
+
+    def work(call: Callable[[], Any], times: int) -> None:
+        barrier.wait()
+        try:
+            for _ in range(times):
+                call()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    gc.collect()
+    if not GC_IN_TIMING:
+        gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        barrier.wait()
+        for thread in threads:
+            thread.join()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
+    if errors:
+        raise errors[0]
+    return cpu, wall, sum(times for _, times in jobs)
+
+
+def bench_scale(count: int, calls: int, repeat: int) -> list[dict[str, Any]]:
+    """Per-call cost of wrapped docker-py clients under concurrency, against one thread on one daemon."""
+    try:
+        import docker
+    except ImportError:
+        print("  skipped: docker-py is not installed (pip install docker)")
+        return []
+    if not DAEMONS_JSON.exists():
+        print(f"  skipped: no daemon is running ({DAEMONS_JSON} not found; tools/daemons.sh start)")
+        return []
+    daemons, setups = [], []
+    for entry in _scale_daemons():
+        try:
+            setup = docker.DockerClient(base_url=entry["socket"], timeout=60)
+            setup.ping()
+        except Exception as exc:
+            print(f"  left out {_daemon_label(entry)}: not answering ({type(exc).__name__})")
+            continue
+        daemons.append(entry)
+        setups.append(setup)
+    missing = [g for g in SCALE_GENERATIONS if not any(str(e["version"]).startswith(g) for e in daemons)]
+    if missing:
+        print(f"  no daemon of {', '.join(missing)}: the four-daemon line runs on {len(daemons)}")
+    if not daemons:
+        print("  skipped: no daemon answered")
+        return []
+    clients: list[tuple[Any, Any]] = []  # (wrapped, plain) per daemon
+    try:
+        for setup in setups:
+            _remove_bench_containers(setup.api)
+            image = _bench_image(setup.api)
+            for i in range(count):
+                setup.api.create_container(
+                    image, command=["true"], name=f"{BENCH_PREFIX}scale-{i}", labels={BENCH_LABEL: "1"}
+                )
+        # A pool per client as large as the threads: docker-py's default (10) would have the 16 threads
+        # open and drop connections, a cost of the pool size and not of the library.
+        pool = {"timeout": 60, "max_pool_size": SCALE_THREADS}
+        for entry in daemons:
+            wrapped = ne.wrap(docker.DockerClient(base_url=entry["socket"], **pool))
+            clients.append((wrapped, docker.DockerClient(base_url=entry["socket"], **pool)))
+        rows = _scale_rows(daemons, clients, count, calls, repeat)
+    finally:
+        for setup in setups:
+            _remove_bench_containers(setup.api)
+            setup.close()
+        for wrapped, plain in clients:
+            wrapped.close()
+            plain.close()
+    return rows
+
+
+def _scale_rows(
+    daemons: list[dict[str, Any]], clients: list[tuple[Any, Any]], count: int, calls: int, repeat: int
+) -> list[dict[str, Any]]:
+    filters = {"label": BENCH_LABEL}
+
+    def listing(client: Any) -> Callable[[], Any]:
+        return lambda: client.containers.list(all=True, filters=filters)
+
+    for wrapped, plain in clients:  # warm: plans, connections; and every container is there
+        assert len(listing(wrapped)()) == count and len(listing(plain)()) == count
+    n = len(clients)
+    per_thread, per_daemon = max(1, calls // SCALE_THREADS), max(1, calls // n)
+    # name -> jobs; "ref <i>": one thread on daemon i; the 16 threads share the oldest daemon's client.
+    scenarios: dict[str, list[tuple[Callable[[], Any], int]]] = {}
+    for i, (wrapped, _) in enumerate(clients):
+        scenarios[f"ref {i}"] = [(listing(wrapped), calls)]
+    scenarios["ref plain"] = [(listing(clients[0][1]), calls)]
+    scenarios["threads"] = [(listing(clients[0][0]), per_thread)] * SCALE_THREADS
+    scenarios["threads plain"] = [(listing(clients[0][1]), per_thread)] * SCALE_THREADS
+    scenarios["daemons"] = [(listing(wrapped), per_daemon) for wrapped, _ in clients]
+    scenarios["daemons plain"] = [(listing(plain), per_daemon) for _, plain in clients]
+    names = list(scenarios)
+    ref_cost, threads_ratio, daemons_ratio = [], [], []
+    wall_one, wall_threads, wall_daemons = [], [], []
+    for r in range(repeat):
+        cost: dict[str, float] = {}  # CPU seconds per call
+        wall: dict[str, float] = {}  # wall seconds per call
+        for name in names if r % 2 == 0 else names[::-1]:
+            cpu, elapsed, done = _run_threads(scenarios[name])
+            cost[name], wall[name] = cpu / done, elapsed / done
+        reference = statistics.fmean(cost[f"ref {i}"] for i in range(n))
+        ref_cost.append(reference * 1000)
+        threads_ratio.append(cost["threads"] / cost["ref 0"])
+        daemons_ratio.append(cost["daemons"] / reference)
+        wall_one.append(wall["ref 0"] / wall["ref plain"])
+        wall_threads.append(wall["threads"] / wall["threads plain"])
+        wall_daemons.append(wall["daemons"] / wall["daemons plain"])
+    oldest = _daemon_label(daemons[0])
+    return [
+        _row(f"scale CPU ms per call, 1 thread x 1 daemon (mean of {n})", Stats(ref_cost), unit="ms"),
+        _row(
+            f"scale CPU/call {SCALE_THREADS} threads, 1 client @ {oldest} / 1 thread",
+            Stats(threads_ratio),
+            "1.10x",
+        ),
+        _row(f"scale CPU/call {n} daemons at once / 1 thread x 1 daemon", Stats(daemons_ratio), "1.10x"),
+        _row(f"scale wall wrapped/unwrapped, 1 thread @ {oldest}", Stats(wall_one)),
+        _row(f"scale wall wrapped/unwrapped, {SCALE_THREADS} threads @ {oldest}", Stats(wall_threads)),
+        _row(f"scale wall wrapped/unwrapped, {n} daemons at once", Stats(wall_daemons)),
+    ]
+
+
 # ------------------------------------------------------------------------------------------ comparison
 
 
@@ -713,7 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated subset of: containers,down,images,inspect,same,docker,stream,compare",
+        help="comma-separated subset of: containers,down,images,inspect,same,docker,stream,compare,scale",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
@@ -733,6 +896,7 @@ def main(argv: list[str] | None = None) -> int:
     n_containers, n_images, n_inspect = (200, 100, 50) if quick else (5000, 2000, 1000)
     n_docker = 10 if quick else 200
     n_stream = (1000, 10000) if quick else (10_000, 100_000)
+    n_scale = (2, 16) if quick else (10, 64)  # containers a daemon, calls a run
     print(
         f"normalize-engine {ne.__version__} bench, Python {sys.version.split()[0]}, target {ne.LATEST}, "
         f"{os.cpu_count()} CPUs, {repeat} repeats, gc {'on' if args.gc else 'off'} while timing"
@@ -797,6 +961,13 @@ def main(argv: list[str] | None = None) -> int:
     if wanted("compare"):
         print("for comparison, what users pick instead, total time / json.loads of the same bytes:")
         rows += bench_compare(n_inspect, n_containers, repeat)
+    if wanted("scale"):
+        count, calls = n_scale
+        print(
+            f"scale: containers.list(all=True) of {count} containers ({count + 1} requests) a call, {calls} "
+            "calls a run; per-call cost = the process's CPU time / calls (wrapped clients):"
+        )
+        rows += bench_scale(count, calls, 2 if quick else max(3, repeat // 3))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0
