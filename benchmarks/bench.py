@@ -597,12 +597,17 @@ SCALE_GENERATIONS = ("20.10", "26.1", "28.5", "29.7")
 SCALE_THREADS = 16
 
 
+def _generation(entry: dict[str, Any]) -> str:
+    """A daemons.json entry's Docker generation: "20.10" for 20.10.24+dfsg1."""
+    return ".".join(str(entry.get("version", "")).split(".")[:2])
+
+
 def _scale_daemons() -> list[dict[str, Any]]:
     """One daemons.json entry per generation of SCALE_GENERATIONS, oldest first (role "main" preferred)."""
     entries = json.loads(DAEMONS_JSON.read_text())
     picked: dict[str, dict[str, Any]] = {}
     for entry in sorted(entries, key=lambda e: e.get("role", "main") != "main"):
-        generation = ".".join(str(entry.get("version", "")).split(".")[:2])
+        generation = _generation(entry)
         if generation in SCALE_GENERATIONS and generation not in picked:
             picked[generation] = entry
     return [picked[g] for g in SCALE_GENERATIONS if g in picked]
@@ -661,7 +666,7 @@ def bench_scale(count: int, calls: int, repeat: int) -> list[dict[str, Any]]:
             continue
         daemons.append(entry)
         setups.append(setup)
-    missing = [g for g in SCALE_GENERATIONS if not any(str(e["version"]).startswith(g) for e in daemons)]
+    missing = [g for g in SCALE_GENERATIONS if g not in {_generation(e) for e in daemons}]
     if missing:
         print(f"  no daemon of {', '.join(missing)}: the four-daemon line runs on {len(daemons)}")
     if not daemons:
