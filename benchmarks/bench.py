@@ -529,14 +529,22 @@ def _daemon_label(entry: dict[str, Any]) -> str:
     return version if role == "main" else f"{version} {entry.get('suite', role)}"
 
 
-def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
+def _docker_py() -> Any:
+    """docker-py, when it is installed and a daemon is running; else None, with the reason printed."""
     try:
         import docker
     except ImportError:
         print("  skipped: docker-py is not installed (pip install docker)")
-        return []
+        return None
     if not DAEMONS_JSON.exists():
         print(f"  skipped: no daemon is running ({DAEMONS_JSON} not found; tools/daemons.sh start)")
+        return None
+    return docker
+
+
+def bench_docker_py(count: int, repeat: int) -> list[dict[str, Any]]:
+    docker = _docker_py()
+    if docker is None:
         return []
     rows = []
     for entry in json.loads(DAEMONS_JSON.read_text()):
@@ -648,13 +656,8 @@ def _run_threads(jobs: list[tuple[Callable[[], Any], int]]) -> tuple[float, floa
 
 def bench_scale(count: int, calls: int, repeat: int) -> list[dict[str, Any]]:
     """Per-call cost of wrapped docker-py clients under concurrency, against one thread on one daemon."""
-    try:
-        import docker
-    except ImportError:
-        print("  skipped: docker-py is not installed (pip install docker)")
-        return []
-    if not DAEMONS_JSON.exists():
-        print(f"  skipped: no daemon is running ({DAEMONS_JSON} not found; tools/daemons.sh start)")
+    docker = _docker_py()
+    if docker is None:
         return []
     daemons, setups = [], []
     for entry in _scale_daemons():
