@@ -15,12 +15,13 @@ import pytest
 
 import normalize_engine as ne
 from tests.conftest import floor_daemons
+from tests.live.test_live_docker_py import base_image
 
 docker = pytest.importorskip("docker")
 
 pytestmark = pytest.mark.live
 
-IMAGE = "ne-live-base:1"
+IMAGE = "ne-live-base:1"  # what base_image() imports on a daemon the recorder did not populate
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,14 @@ def floor() -> dict[str, Any]:
         if os.environ.get("CI"):
             pytest.fail("CI must start it: " + message)
         pytest.skip(message)
-    return found[0]
+    daemon = found[0]
+    # A floor daemon starts empty on a new machine: import the image with a client it accepts
+    plain = docker.DockerClient(base_url=daemon["socket"], timeout=60)
+    try:
+        assert base_image(plain, recorded=False) == IMAGE
+    finally:
+        plain.close()
+    return daemon
 
 
 @pytest.fixture
