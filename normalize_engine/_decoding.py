@@ -35,9 +35,10 @@ def _loads(text: str) -> JSON:
 
 
 # ------------------------------------------------------------------------------------------ the decoder
-# One place decides: ``json``, or orjson (the ``fast`` extra) with NORMALIZE_ENGINE_JSON=orjson (when
-# importable). Decided on the first decode (``import normalize_engine`` imports no orjson), and by
-# swapping one function reference, ``_text``, so the hot path holds no test of the setting.
+# One place decides: orjson (the ``fast`` extra) when it is installed, else ``json``;
+# NORMALIZE_ENGINE_JSON=json keeps ``json``. Decided on the first decode (``import normalize_engine``
+# imports no orjson), and by swapping one function reference, ``_text``, so the hot path holds no test of
+# the setting.
 
 _setting: str | None = None  # what use_decoder() asked for; None: the default choice
 
@@ -49,8 +50,8 @@ def _import_orjson() -> Any:
 
 
 def use_decoder(name: str | None) -> str | None:
-    """Choose the decoder for benchmarks and tests: ``"json"``, ``"orjson"`` or None (the default: ``json``,
-    or orjson with ``NORMALIZE_ENGINE_JSON=orjson`` when installed). Returns the previous setting.
+    """Choose the decoder for benchmarks and tests: ``"json"``, ``"orjson"`` or None (the default: orjson
+    when installed, unless ``NORMALIZE_ENGINE_JSON=json``; else ``json``). Returns the previous setting.
 
     :raises ValueError: an unknown name, or ``"orjson"`` when orjson is not installed.
     """
@@ -78,9 +79,7 @@ def _install() -> None:
     global _text
     name = _setting
     if name is None:
-        # The standard library unless asked: with its checks, orjson does not yet measure faster here
-        # (benchmarks/README.md, issue 18).
-        name = "orjson" if os.environ.get("NORMALIZE_ENGINE_JSON", "").strip().lower() == "orjson" else "json"
+        name = "json" if os.environ.get("NORMALIZE_ENGINE_JSON", "").strip().lower() == "json" else "orjson"
     orjson = None
     if name == "orjson":
         try:
@@ -102,19 +101,18 @@ def _orjson_text(loads: Callable[[Any], Any], error: type[Exception]) -> Callabl
         """orjson's value when it is ``json``'s too; else ``json`` decodes (and gives its errors)."""
         try:
             data = body if type(body) is bytes else (body.encode() if type(body) is str else bytes(body))
-            value = loads(data)
+            if needs_json(data):  # looked at before decoding: such a document is decoded once, by json
+                return _std_text(body, what)
+            return loads(data)
         except (error, UnicodeEncodeError):  # a raw surrogate in a str
             return _std_text(body, what)
-        if needs_json(data):
-            return _std_text(body, what)
-        return value
 
     return orjson_text
 
 
 def _std_text(body: Any, what: str) -> JSON:
     """A str or bytes body decoded by ``json``."""
-    if not isinstance(body, str):
+    if type(body) is not str:
         try:
             body = bytes(body).decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -137,7 +135,10 @@ _text: Callable[[Any, str], JSON] = _choose
 
 def decode(body: Any, what: str = "body") -> JSON:
     """Turn a body given as str or bytes into JSON; JSON values pass through."""
-    if type(body) is dict or type(body) is list:
+    kind = type(body)
+    if kind is bytes or kind is str:
+        return _text(body, what)
+    if kind is dict or kind is list:
         return body
     if isinstance(body, bytes | bytearray | memoryview | str):
         return _text(body, what)

@@ -39,6 +39,10 @@ CASES = [
     "\ufeff{}", b"1e400", b"[-1e400]", b"1" * 4301, b"1" * 400, b"-0", b"-0.0", b" \t\n{}\r\n", b"{}\x0c",
     b'"a\x01b"', b"[1,]", b"", b"  ", b"\x1c", b'"\xff"', b"[" * 1100 + b"]" * 1100,
     b"[" * 1000 + b"]" * 1000, b"[" * 500 + b"]" * 500, b'{"a":"x:12345678901234567890,y"}',
+    b"99999999999999999999", b"[1, 99999999999999999999 ]", b'{"a":-9999999999999999999}',
+    b'{"a": 12345678901234567890}', b"[1.12345678901234567890123]", b"[12345678901234567890123e2]",
+    b'["sha256:0123456789012345678901234", 123456789012345678901]', b"[" * 129 + b"]" * 129,
+    b'[' + b'"]",' * 200 + b"1]", b'[' * 100 + b'"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["' + b"]" * 100,
 ]
 
 
@@ -70,7 +74,18 @@ def test_use_decoder(restore: None, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _decoding.decoder() == "orjson"
     monkeypatch.delenv("NORMALIZE_ENGINE_JSON")
     _decoding.use_decoder(None)
-    assert _decoding.decoder() == "json"  # until orjson measures faster with its checks (issue 18)
+    assert _decoding.decoder() == "orjson"  # installed: the default
+
+
+def test_without_orjson_the_default_is_json(restore: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise ImportError("No module named 'orjson'")
+
+    monkeypatch.delenv("NORMALIZE_ENGINE_JSON", raising=False)
+    monkeypatch.setattr(_decoding, "_import_orjson", missing)
+    _decoding.use_decoder(None)
+    assert _decoding.decoder() == "json"
+    assert _decoding.decode(b'{"a": 18446744073709551616}') == {"a": 18446744073709551616}
 
 
 _values = st.recursive(
