@@ -109,8 +109,8 @@ def normalize_stream(
     plan = make_plan(method, path, version=version, target=target, engine=engine)
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target, "stream")
-    for document in iter_documents(chunks):
-        yield plan.apply(document, owned=True)  # decoded here: nothing else holds it
+    # apply(document, owned=True) for each: decoded here, nothing else holds them
+    yield from iter_documents(chunks, plan.stream_applier())
 
 
 async def anormalize_stream(
@@ -145,13 +145,18 @@ async def anormalize_stream(
     plan = make_plan(method, path, version=version, target=target, engine=engine)
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target, "stream")
+    apply = plan.stream_applier()
     splitter = StreamSplitter()
     async for chunk in chunks:
         data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+        whole = splitter.whole(data)
+        if whole is not None:
+            yield apply(whole)
+            continue
         for _, document in splitter.feed(data):
-            yield plan.apply(document, owned=True)
+            yield apply(document)
     for _, document in splitter.finish():
-        yield plan.apply(document, owned=True)
+        yield apply(document)
 
 
 def _source(

@@ -7,6 +7,8 @@ the versions come from :mod:`._known`, which a test checks against the registry.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,23 +94,60 @@ class Plan:
         ownership = OWNED.set(True if owned else set())
         try:
             return run(document, owned)
-        except HookFailed as exc:  # a hook assumed a type the body does not have: say which, where, on what
-            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from exc.error
-        except ShapeError as exc:
-            raise InvalidBodyError(f"{self._what()}: {exc.describe()}") from None
-        except RecursionError:
-            raise InvalidBodyError(f"{self._what()}: it nests too deeply to walk") from None
-        except (NormalizeError, MemoryError):
-            raise
-        except Exception as exc:  # the backstop: a bug of the chain itself, said as one, never a builtin
-            raise InvalidBodyError(
-                f"{self.method} {self.path}: normalize-engine failed on this answer with "
-                f"{type(exc).__name__}: {exc}. This is a bug in normalize-engine: please report it with this "
-                "message"
-            ) from exc
+        except Exception as exc:
+            error = self._failure(exc)
+            if error is exc:
+                raise
+            raise error from error.__cause__
         finally:
             OWNED.reset(ownership)
             REQUEST.reset(token)
+
+    def stream_applier(self) -> Callable[[JSON], JSON]:
+        """``apply(document, owned=True)`` for the documents of one stream, which the library decoded: the
+        request and ownership the chain reads are set once, in a context of the stream's own, instead of
+        set and reset for each document (a fifth of the cost of an event)."""
+        run = self.run
+        if run is None:
+            return _same
+        context = contextvars.copy_context()
+        context.run(REQUEST.set, self.request)
+        context.run(OWNED.set, True)
+
+        def owned(document: JSON) -> JSON:
+            try:
+                return run(document, True)
+            except Exception as exc:
+                error = self._failure(exc)
+                if error is exc:
+                    raise
+                raise error from error.__cause__
+
+        # context.run(owned, document) with no Python frame of its own; mypy reads run() as taking its
+        # callable's arguments at once
+        applier: Callable[[JSON], JSON] = functools.partial(context.run, owned)  # type: ignore[call-arg]
+        return applier
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What a failure of the chain is raised as: the exception itself, or an InvalidBodyError (with
+        its cause) saying where the body is not of its endpoint's shape, or that the chain has a bug."""
+        if isinstance(exc, HookFailed):  # a hook assumed a type the body does not have: which, where, on what
+            error = InvalidBodyError(f"{self._what()}: {exc.describe()}")
+            error.__cause__ = exc.error
+        elif isinstance(exc, ShapeError):
+            error = InvalidBodyError(f"{self._what()}: {exc.describe()}")
+        elif isinstance(exc, RecursionError):
+            error = InvalidBodyError(f"{self._what()}: it nests too deeply to walk")
+        elif isinstance(exc, NormalizeError | MemoryError):
+            return exc
+        else:  # the backstop: a bug of the chain itself, said as one, never a builtin
+            error = InvalidBodyError(
+                f"{self.method} {self.path}: normalize-engine failed on this answer with "
+                f"{type(exc).__name__}: {exc}. This is a bug in normalize-engine: please report it with this "
+                "message"
+            )
+            error.__cause__ = exc
+        return error
 
     def _what(self) -> str:
         assert self.endpoint is not None
@@ -118,6 +157,10 @@ class Plan:
             f"{self.method} {self.given or self.path}: the body does not have the shape of {article} {what} "
             "answer"
         )
+
+
+def _same(document: JSON) -> JSON:
+    return document
 
 
 def make_plan(

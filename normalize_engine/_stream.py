@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from . import _decoding
 from ._errors import InvalidBodyError, TruncatedStreamError
 
-__all__ = ["StreamSplitter", "iter_documents"]
+__all__ = ["SKIP", "StreamSplitter", "iter_documents"]
 
-_SKIP = " \t\r\n\x1e"  # between documents: white space, and the RS of json-seq
+SKIP = " \t\r\n\x1e"  # between documents: white space, and the RS of json-seq
 _DECODER = json.JSONDecoder()
 _SMALL = 1 << 20  # characters: below, every piece that may end a document is tried at once
+_ENDS = (b"}\n", b"]\n")  # how a daemon ends each event, stats sample or progress line
 
 
 class StreamSplitter:
@@ -33,6 +35,19 @@ class StreamSplitter:
         self._size = 0  # len(buffer) + len of the pieces
         self._tried_at = 0  # the size at the last decode that found the document incomplete
         self._undecoded = b""
+
+    def whole(self, data: bytes) -> Any:
+        """The document when ``data`` is one whole document and a newline, as a daemon sends each event,
+        and nothing is held (the usual chunk of a stream: it skips the incremental machinery, and goes
+        through the decoder in effect, orjson included); else None, and the caller feeds it. The text
+        :meth:`feed` would give with it is ``data.decode().strip(SKIP)``."""
+        if self._size or data[-2:] not in _ENDS or self._undecoded or self._utf8.getstate()[0]:
+            return None
+        try:
+            document = _decoding._text(data, "stream")  # decode() without its type tests
+        except InvalidBodyError:  # not UTF-8, not one document: feed() decides
+            return None
+        return document if type(document) is dict or type(document) is list else None
 
     def feed(self, data: bytes) -> Iterator[tuple[str, Any]]:
         """Add bytes; yield every document they complete.
@@ -58,7 +73,7 @@ class StreamSplitter:
         """Whether a document may have ended with ``text``. Each decode costs the whole held text, so past
         ``_SMALL`` a new try waits until the text grew by an eighth since the last one (or doubled, whatever
         it ends with): a huge document in many pieces costs linear time, not quadratic."""
-        ends = text.rstrip(_SKIP)[-1:] in ("}", "]") or "}\n" in text or "]\n" in text
+        ends = text.rstrip(SKIP)[-1:] in ("}", "]") or "}\n" in text or "]\n" in text
         size, tried = self._size, self._tried_at
         if ends and (size <= _SMALL or size >= tried + (tried >> 3)):
             return True
@@ -86,7 +101,7 @@ class StreamSplitter:
         buffer = self._joined()
         position, size = 0, len(buffer)
         while True:
-            while position < size and buffer[position] in _SKIP:
+            while position < size and buffer[position] in SKIP:
                 position += 1
             if position == size:
                 self._buffer, self._size, self._tried_at = "", 0, 0
@@ -95,11 +110,11 @@ class StreamSplitter:
                 document, after = _DECODER.raw_decode(buffer, position)
             except json.JSONDecodeError as exc:
                 self._keep(buffer, position)
-                incomplete = exc.pos >= len(buffer.rstrip(_SKIP)) - 1 or exc.msg.startswith("Unterminated")
+                incomplete = exc.pos >= len(buffer.rstrip(SKIP)) - 1 or exc.msg.startswith("Unterminated")
                 if incomplete and not final:
                     return  # wait for more
                 if incomplete:
-                    left = self._buffer.strip(_SKIP)
+                    left = self._buffer.strip(SKIP)
                     raise TruncatedStreamError(
                         f"the stream ended inside a document: {len(left)} characters left over, "
                         f"starting {left[:40]!r}"
@@ -124,8 +139,8 @@ class StreamSplitter:
 
     def holds_data(self) -> bool:
         return bool(
-            self._buffer.strip(_SKIP)
-            or any(p.strip(_SKIP) for p in self._pieces)
+            self._buffer.strip(SKIP)
+            or any(p.strip(SKIP) for p in self._pieces)
             or self._utf8.getstate()[0]
             or self._undecoded
         )
@@ -135,16 +150,26 @@ class StreamSplitter:
         return self._joined().encode() + self._utf8.getstate()[0] + self._undecoded
 
 
-def iter_documents(chunks: Iterable[bytes | str]) -> Iterator[Any]:
-    """Split a JSON stream into documents, yielding each as soon as it is complete.
+def iter_documents(chunks: Iterable[bytes | str], apply: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+    """Split a JSON stream into documents, yielding each (or ``apply(document)``) as soon as it is complete.
 
     :raises TruncatedStreamError: the stream ends inside a document (after the complete ones).
     :raises InvalidBodyError: the stream holds something that is not JSON.
     """
+    if apply is None:
+        apply = _same
     splitter = StreamSplitter()
     for chunk in chunks:
         data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+        whole = splitter.whole(data)
+        if whole is not None:
+            yield apply(whole)
+            continue
         for _, document in splitter.feed(data):
-            yield document
+            yield apply(document)
     for _, document in splitter.finish():
-        yield document
+        yield apply(document)
+
+
+def _same(document: Any) -> Any:
+    return document

@@ -21,7 +21,8 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 import normalize_engine as ne
 from normalize_engine import _normalize
 from normalize_engine._adapter import StreamingRaw
-from normalize_engine._stream import StreamSplitter
+from normalize_engine._decoding import use_decoder
+from normalize_engine._stream import SKIP, StreamSplitter
 
 BASE = "http://docker.test"
 HEX = "4f2a" * 16
@@ -668,6 +669,60 @@ def test_the_splitter_waits_for_bare_numbers_and_concatenated_documents() -> Non
     assert list(splitter.feed(b"}")) == [('{"b":2}', {"b": 2})]
     assert list(splitter.feed(b"12")) == list(splitter.feed(b"3")) == []  # a number may go on
     assert list(splitter.finish()) == [("123", 123)]
+
+
+def _fed(chunks: list[bytes], *, whole: bool) -> list[Any]:
+    """What a splitter gives for ``chunks``: documents, then the error's class if it raised."""
+    splitter, out = StreamSplitter(), []
+    try:
+        for chunk in chunks:
+            document = splitter.whole(chunk) if whole else None
+            if document is not None:
+                out.append((chunk.decode().strip(SKIP), document))
+                continue
+            out.extend(splitter.feed(chunk))
+        out.extend(splitter.finish())
+    except ne.NormalizeError as exc:
+        out.append(type(exc).__name__)
+    return out
+
+
+WHOLE_CASES = [
+    [b'{"a": 1}\n', b"[1, 2]\n", b'  {"b": 2}\r\n'],
+    [b'{"a": 1}{"b": 2}\n', b'{"c":\n', b"3}\n"],
+    [b'\x1e{"a": 1}\n', b'{"a": 1} x}\n', b"{}\n"],
+    [b'{"a": "\xc3', b'\xa9"}\n', b'{"b": 1}\n'],
+    [b'{"a": "\xff"}\n', b'{"b": 1}\n'],
+    [b"12", b'3}\n'],
+    [b'{"a": NaN}\n', b'{"big": 123456789012345678901234}\n', b'"x"\n{"y": 1}\n'],
+    [b"\xef\xbb\xbf{}\n", b"{}\n"],
+    [b'{"a": 1}\n\n', b'{"a": 1}\n{"b"', b': 2}\n'],
+]
+
+
+@pytest.mark.parametrize("chunks", WHOLE_CASES, ids=range(len(WHOLE_CASES)))
+@pytest.mark.parametrize("decoder", ["json", "orjson"])
+def test_a_whole_chunk_gives_what_feeding_it_gives(chunks: list[bytes], decoder: str) -> None:
+    """The fast path of a chunk that is one document and a newline decodes as feed() does, and steps
+    aside (None) for anything else, whatever the decoder in effect."""
+    pytest.importorskip(decoder)
+    previous = use_decoder(decoder)
+    try:
+        assert _fed(chunks, whole=True) == _fed(chunks, whole=False)
+    finally:
+        use_decoder(previous)
+
+
+def test_the_whole_chunk_path_is_taken_for_one_line_documents_only() -> None:
+    previous = use_decoder("json")
+    try:
+        # the third ends in \r\n: fed
+        assert [StreamSplitter().whole(chunk) for chunk in WHOLE_CASES[0]] == [{"a": 1}, [1, 2], None]
+        assert [StreamSplitter().whole(chunk) for chunk in WHOLE_CASES[1]] == [None, None, None]
+        held = StreamSplitter()
+        assert list(held.feed(b'{"a":')) == [] and held.whole(b"{}\n") is None  # something is held
+    finally:
+        use_decoder(previous)
 
 
 # ------------------------------------------------------------------------------------------ json() and bytes

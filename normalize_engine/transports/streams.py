@@ -7,7 +7,7 @@ from typing import Any
 
 from .._errors import InvalidBodyError, NormalizeError, TruncatedStreamError
 from .._plan import Plan
-from .._stream import StreamSplitter
+from .._stream import SKIP, StreamSplitter
 from .core import _dumps, failed
 
 __all__ = ["StreamConverter"]
@@ -38,6 +38,9 @@ class StreamConverter:
             return []
         if self._passthrough:
             return [data]
+        whole = self._splitter.whole(data)
+        if whole is not None:
+            return [self._frame(data.decode().strip(SKIP), whole)]
         out: list[bytes | NormalizeError] = []
         try:
             for text, document in self._splitter.feed(data):
