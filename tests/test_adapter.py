@@ -855,3 +855,107 @@ def test_an_unchanged_body_still_hands_over_its_document(session: requests.Sessi
     r = session.get(f"{BASE}{INSPECT}")
     assert type(r) is requests.Response
     assert r.json() == json.loads(already_new.decode("iso-8859-1"))
+
+
+# ------------------------------------------------------------------------------------------ nothing to change
+
+NEWEST_INSPECT = f"/v{ne.LATEST}/containers/{HEX}/json"
+
+
+@responses.activate
+@pytest.mark.parametrize("decoder", ["json", "orjson"])
+def test_an_answer_with_nothing_to_change_is_decoded_by_the_librarys_decoder(
+    session: requests.Session, decoder: str
+) -> None:
+    """Its body is the daemon's; the first json() decodes it with the decoder in effect (orjson: less
+    than requests' own json()), equal to what requests gives, and every later call is requests' own."""
+    pytest.importorskip(decoder)
+    body = b'{"Id": "' + HEX.encode() + b'", "Big": 18446744073709551616, "Name": "/caf\xc3\xa9"}'
+    responses.get(f"{BASE}{NEWEST_INSPECT}", body=body, content_type="application/json")
+    previous = use_decoder(decoder)
+    try:
+        r = session.get(f"{BASE}{NEWEST_INSPECT}")
+        assert r.content == body and "_ne_decode" in r.__dict__
+        first = r.json()
+        assert first == json.loads(body) and type(first["Big"]) is int
+        second = r.json()
+        assert second == first and second is not first and "_ne_decode" not in r.__dict__
+        assert requests.Response.json(r) == first
+    finally:
+        use_decoder(previous)
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"not json", "application/json"),
+        (b"[1, 2", "application/json"),
+        (b'"a string"', "application/json"),
+        (b'{"Name": "caf\xe9"}', "application/json; charset=latin-1"),
+        (b'\xef\xbb\xbf{"a": 1}', "application/json"),
+        (b'{"a": NaN}', "application/json"),
+    ],
+)
+def test_what_the_library_does_not_decode_requests_decodes(
+    session: requests.Session, body: bytes, content_type: str
+) -> None:
+    """Not JSON, not an object or array, another charset, a BOM: requests' own json(), errors included."""
+    responses.get(f"{BASE}{NEWEST_INSPECT}", body=body, content_type=content_type)
+    r = session.get(f"{BASE}{NEWEST_INSPECT}")
+    plain = requests.Response()
+    plain._content, plain.headers, plain.encoding = body, r.headers, r.encoding
+    try:
+        expected: Any = plain.json()
+    except requests.JSONDecodeError as exc:
+        with pytest.raises(requests.JSONDecodeError) as raised:
+            r.json()
+        assert str(raised.value) == str(exc)
+    else:
+        got = r.json()
+        assert got == expected or (got != got and expected != expected)  # NaN is not NaN
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http+docker://localhost/v1.41/containers/json?all=1&filters=%7B%7D",
+        "http://h", "http://h/", "http://h?x=1", "http://h/a?", "http://h/a#f", "http://u:p@h:80/a/b?c=d/e",
+        "http+unix://%2Fvar%2Frun%2Fdocker.sock/v1.41/info", "https://[::1]:2376/x?y", "http://h/a//b?c#d",
+    ],
+)
+def test_the_path_is_requests_path_url(url: str) -> None:
+    from normalize_engine.transports.requests_adapter import _path_url, _upgrade
+
+    request = requests.Request("GET", url, headers={"UPGRADE": "tcp"}).prepare()
+    assert _path_url(request) == request.path_url
+    assert _upgrade(request) and not _upgrade(requests.Request("GET", url).prepare())
+
+
+@pytest.mark.parametrize("decoder", ["json", "orjson"])
+def test_recorded_streams_line_by_line_equal_the_whole_text(decoder: str) -> None:
+    """Every recorded stream answer (events, pulls, stats...) of every real daemon, fed as the daemon sends
+    it (one line a chunk: the whole-chunk path) and as one piece (the splitter), normalises the same."""
+    from tests.recorded import load_recorded
+
+    pytest.importorskip(decoder)
+    previous = use_decoder(decoder)
+    checked = taken = 0
+    try:
+        for daemon in load_recorded():
+            for exchange in daemon.exchanges:
+                if not exchange.stream:
+                    continue
+                for answer in exchange.answers:
+                    if answer.status != 200 or not answer.text.strip():
+                        continue
+                    path = exchange.url(answer.version)
+                    lines = [line.encode() + b"\n" for line in answer.text.splitlines() if line.strip()]
+                    method = exchange.method
+                    by_line = list(ne.normalize_stream(lines, path, method=method))
+                    assert by_line == list(ne.normalize_stream([answer.text.encode()], path, method=method))
+                    checked += 1
+                    taken += sum(StreamSplitter().whole(line) is not None for line in lines)
+    finally:
+        use_decoder(previous)
+    assert checked > 1000 and taken > 20000, (checked, taken)

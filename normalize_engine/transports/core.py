@@ -141,9 +141,12 @@ class Decision:
     plan: Plan | None = None
     #: the stream is ``application/json-seq``: it comes out newline-delimited, labelled :data:`NDJSON`
     seq: bool = False
+    #: a PASS of one JSON document with nothing to change: a transport may decode it for the caller
+    idle_json: bool = False
 
 
 _PASS = Decision(Action.PASS)
+_IDLE_JSON = Decision(Action.PASS, idle_json=True)
 
 
 def media_type(headers: Mapping[str, str]) -> str:
@@ -225,7 +228,7 @@ def decide(
     seq = media == JSON_SEQ
     if plan.idle and not seq:
         logger.debug("%s %s: nothing to change (API %s)", plan.method, plan.path, plan.source)
-        return _PASS
+        return _IDLE_JSON if kind is Kind.JSON else _PASS
     return Decision(Action.STREAM if kind is Kind.STREAM else Action.JSON, plan, seq)
 
 

@@ -49,7 +49,7 @@ from .core import (
     raise_or_warn,
     rewrite_error,
 )
-from .requests_response import _DEFER, _hand_over, _NormalisedResponse
+from .requests_response import _DEFER, _decode_lazily, _hand_over, _NormalisedResponse
 from .streams import StreamConverter
 from .urllib3_raw import StreamingRaw
 
@@ -63,6 +63,26 @@ def _reads_utf8(response: Response) -> bool:
     is ``utf-8`` for ``application/json``; ``text/plain`` without a charset is ``ISO-8859-1``)."""
     encoding = response.encoding
     return encoding is not None and encoding.lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _path_url(request: PreparedRequest) -> str:
+    """``request.path_url`` (path and query) without its ``urlsplit``: the URL from its first ``/`` after
+    the host, for the URLs requests prepares; anything else (no path, a fragment, a bare ``?``) is
+    ``path_url``'s."""
+    url = request.url
+    if type(url) is str:
+        start = url.find("/", url.find("//") + 2)
+        if start > 0 and "#" not in url and url[-1] != "?" and "?" not in url[:start]:
+            return url[start:]
+    return request.path_url
+
+
+def _upgrade(request: PreparedRequest) -> bool:
+    """Whether the request asks for a protocol upgrade (``Upgrade`` header): a look in requests'
+    ``CaseInsensitiveDict`` by its lower-case key, where ``in`` raises and catches a ``KeyError``."""
+    headers = request.headers
+    store = getattr(headers, "_store", None)
+    return "upgrade" in store if type(store) is dict else "Upgrade" in headers
 
 
 # ------------------------------------------------------------------------------------------ adapter
@@ -156,7 +176,7 @@ class NormalizingAdapter(BaseAdapter):
         if not self.floor:
             return self._normalise(request, self.inner.send(request, **send), stream)
         host = urlsplit(request.url or "").netloc
-        asked = prefix_version(request.path_url)
+        asked = prefix_version(_path_url(request))
         known = self._floors.get(host)
         if asked is not None and known is not None and asked < known:
             return self._bridged(request, asked, known, stream, send)
@@ -193,15 +213,17 @@ class NormalizingAdapter(BaseAdapter):
     ) -> Response:
         decision = decide(
             request.method or "GET",
-            request.path_url,
+            _path_url(request),
             response.status_code,
             response.headers,
-            upgrade="Upgrade" in request.headers,
+            upgrade=_upgrade(request),
             target=self._target if target is None else target,
             strict=self.strict,
         )
         action, plan = decision.action, decision.plan
         if action is Action.PASS or plan is None:
+            if decision.idle_json:  # streamed or not: json() reads the body as requests' would
+                _decode_lazily(response)
             return response
         if action is Action.ERROR:
             return self._error(response, plan)
