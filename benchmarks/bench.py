@@ -1015,7 +1015,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated subset of: containers,down,images,inspect,same,docker,stream,compare,scale,startup",
+        help="comma-separated subset of: "
+        "containers,down,images,inspect,same,docker,stream,compare,scale,startup",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(

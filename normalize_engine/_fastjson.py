@@ -9,10 +9,11 @@ finds those inputs in the bytes, and they go through ``json`` instead (measured 
   the document to ``json``; a string that merely looks like one costs a slower decode, never a wrong one;
 - nesting: orjson accepts 1024 levels; ``json`` on Python 3.11 stops at the recursion limit less the
   caller's stack depth (about 990 at the top level). Where ``json`` cannot nest 1280 levels (probed once),
-  a document with more than :data:`NEST` brackets goes through ``json``, which decodes it or raises its
-  RecursionError as before: telling the depth of a bigger document (its brackets outside strings, pair by
-  pair) cost more than orjson saves on it (0.3x ``json.loads`` on a list of 5,000 containers), so on 3.11
-  orjson decodes the small answers (an inspect has 20 brackets) and ``json`` the lists. From Python 3.12
+  a document with more than :data:`NEST` brackets, or longer than :data:`LARGE`, goes through ``json``,
+  which decodes it or raises its RecursionError as before: telling the depth of a bigger document (its
+  brackets outside strings, pair by pair) cost more than orjson saves on it (0.3x ``json.loads`` on a list
+  of 5,000 containers, 0.1x only to count them), so on 3.11 orjson decodes the small answers (an inspect
+  has 20 brackets) and ``json`` the lists. From Python 3.12
   on ``json`` nests 1497 levels or more: orjson refuses first, and decodes every size.
 
 What orjson rejects and ``json`` accepts (NaN, Infinity, 1e400, lone surrogates, a BOM given as bytes
@@ -26,11 +27,13 @@ import json
 import re
 from collections.abc import Callable
 
-__all__ = ["NEST", "checker", "json_nests_deeper", "needs_json", "needs_json_or_deep"]
+__all__ = ["LARGE", "NEST", "checker", "json_nests_deeper", "needs_json", "needs_json_or_deep"]
 
 #: Python 3.11: documents with more brackets go through ``json`` (which stops near 990 levels at the top
 #: level, less when the caller is deep in its stack; equal results while it is less than 860 frames deep).
 NEST = 128
+#: Python 3.11: bigger documents go through ``json`` without a look (bytes).
+LARGE = 1 << 16
 
 _STRUCT = b'"[]{}\\'
 _KEEP = _STRUCT + b"-,"
@@ -77,8 +80,8 @@ def needs_json(data: bytes) -> bool:
 
 def needs_json_or_deep(data: bytes) -> bool:
     """:func:`needs_json`, or more than :data:`NEST` brackets (where ``json`` nests less than orjson)."""
-    if len(data) > 4096 and data.count(b"[", 0, 4096) + data.count(b"{", 0, 4096) > NEST:
-        return True  # a list: its start tells
+    if len(data) > LARGE:
+        return True  # a list, most likely: counting its brackets would cost more than orjson saves
     mapped = data.translate(_TABLE)  # "{" is "[" there: one count
     return mapped.count(b"[") > NEST or _big_int(mapped)
 
