@@ -49,20 +49,13 @@ from .core import (
     raise_or_warn,
     rewrite_error,
 )
-from .requests_response import _DEFER, _decode_lazily, _hand_over, _NormalisedResponse
+from .requests_response import _DEFER, _decode_lazily, _hand_over, _NormalisedResponse, _reads_utf8
 from .streams import StreamConverter
 from .urllib3_raw import StreamingRaw
 
 __all__ = ["NormalizingAdapter", "StreamingRaw"]
 
 logger = logging.getLogger(__name__)
-
-
-def _reads_utf8(response: Response) -> bool:
-    """Whether requests decodes the body of ``response`` as UTF-8 (``.text`` uses ``response.encoding``, which
-    is ``utf-8`` for ``application/json``; ``text/plain`` without a charset is ``ISO-8859-1``)."""
-    encoding = response.encoding
-    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
 def _path_url(request: PreparedRequest) -> str:

@@ -13,7 +13,7 @@ from .._decoding import decode
 from .._errors import NormalizeError
 from .core import raise_or_warn
 
-__all__ = ["_DEFER", "_NormalisedResponse", "_decode_lazily", "_hand_over"]
+__all__ = ["_DEFER", "_NormalisedResponse", "_decode_lazily", "_hand_over", "_reads_utf8"]
 
 
 #: Set while a client prepared by ``wrap()`` sends (see ``_wrap``): requests will not read the body of the
@@ -48,7 +48,7 @@ class _NormalisedResponse(Response):
         installed), when requests would read it as UTF-8 JSON, as the library does: an object or array,
         else None (requests' json() decides, and raises its own errors)."""
         encoding = self.encoding
-        if encoding is not None and encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        if encoding is not None and not _reads_utf8(self):
             return None
         content = self.content
         if not content or (encoding is None and content[:3] == b"\xef\xbb\xbf"):
@@ -100,6 +100,13 @@ class _NormalisedResponse(Response):
     def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
         self._write_body()
         return (copyreg._reconstructor, (Response, object, None), self.__getstate__())  # type: ignore[attr-defined]
+
+
+def _reads_utf8(response: Response) -> bool:
+    """Whether requests decodes the body of ``response`` as UTF-8 (``.text`` uses ``response.encoding``, which
+    is ``utf-8`` for ``application/json``; ``text/plain`` without a charset is ``ISO-8859-1``)."""
+    encoding = response.encoding
+    return encoding is not None and encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
 def _decode_lazily(response: Response) -> None:
