@@ -33,24 +33,21 @@ __all__ = ["edit", "own", "typed", "typed_list"]
 _owned = OWNED.get
 
 
-def _copy(value: Any, owned: set[int] | bool | None) -> Any:
-    """``value`` (a dict or list) for the running chain, which does not own the document: ``value`` itself
-    if a hook of this call copied it already, else a shallow copy, remembered for the call."""
-    if owned is None or owned is False:
-        return type(value)(value)
-    if id(value) in owned:  # type: ignore[operator]
-        return value
-    value = type(value)(value)
-    owned.add(id(value))  # type: ignore[union-attr]
-    return value
-
-
 def own(data: dict[str, Any]) -> dict[str, Any]:
     """``data``, for a ``migrate()`` hook to change in place: the object itself when the library owns it
     (it decoded the body, or a hook of the same call copied it already), else a shallow copy. Call it once
     there is something to change."""
+    # Every hook of a chain calls this and edit(), so both are written out rather than sharing a helper.
     owned = _owned()
-    return data if owned is True else _copy(data, owned)
+    if owned is True:
+        return data
+    if owned is None or owned is False:  # outside a chain: copy always
+        return type(data)(data)
+    if id(data) in owned:  # a copy this call made already
+        return data
+    data = type(data)(data)
+    owned.add(id(data))
+    return data
 
 
 def edit(data: dict[str, Any], key: str) -> Any:
@@ -59,11 +56,19 @@ def edit(data: dict[str, Any], key: str) -> Any:
     ``edit``); anything else at ``key`` (a string, a number, null) is returned as it is."""
     value = data[key]
     owned = _owned()
-    if owned is True or (type(value) is not dict and type(value) is not list):
+    if owned is True:
         return value
-    taken = _copy(value, owned)
-    if taken is not value:
-        data[key] = taken
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return value
+    if owned is None or owned is False:
+        taken = kind(value)
+    elif id(value) in owned:
+        return value
+    else:
+        taken = kind(value)
+        owned.add(id(taken))
+    data[key] = taken
     return taken
 
 
