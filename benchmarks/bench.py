@@ -739,15 +739,16 @@ def _scale_rows(
     per_thread, per_daemon = max(1, calls // SCALE_THREADS), max(1, calls // n)
     # name -> jobs; "ref <i>": one thread on daemon i; the 16 threads share the oldest daemon's client.
     scenarios: dict[str, list[tuple[Callable[[], Any], int]]] = {}
-    for i, (wrapped, _) in enumerate(clients):
+    for i, (wrapped, plain) in enumerate(clients):
         scenarios[f"ref {i}"] = [(listing(wrapped), calls)]
-    scenarios["ref plain"] = [(listing(clients[0][1]), calls)]
+        scenarios[f"ref plain {i}"] = [(listing(plain), calls)]
     scenarios["threads"] = [(listing(clients[0][0]), per_thread)] * SCALE_THREADS
     scenarios["threads plain"] = [(listing(clients[0][1]), per_thread)] * SCALE_THREADS
     scenarios["daemons"] = [(listing(wrapped), per_daemon) for wrapped, _ in clients]
     scenarios["daemons plain"] = [(listing(plain), per_daemon) for _, plain in clients]
     names = list(scenarios)
     ref_cost, threads_ratio, daemons_ratio = [], [], []
+    threads_plain, daemons_plain = [], []  # the same ratios of the unwrapped clients, for comparison
     wall_one, wall_threads, wall_daemons = [], [], []
     for r in range(repeat):
         cost: dict[str, float] = {}  # CPU seconds per call
@@ -756,10 +757,13 @@ def _scale_rows(
             cpu, elapsed, done = _run_threads(scenarios[name])
             cost[name], wall[name] = cpu / done, elapsed / done
         reference = statistics.fmean(cost[f"ref {i}"] for i in range(n))
+        reference_plain = statistics.fmean(cost[f"ref plain {i}"] for i in range(n))
         ref_cost.append(reference * 1000)
         threads_ratio.append(cost["threads"] / cost["ref 0"])
         daemons_ratio.append(cost["daemons"] / reference)
-        wall_one.append(wall["ref 0"] / wall["ref plain"])
+        threads_plain.append(cost["threads plain"] / cost["ref plain 0"])
+        daemons_plain.append(cost["daemons plain"] / reference_plain)
+        wall_one.append(wall["ref 0"] / wall["ref plain 0"])
         wall_threads.append(wall["threads"] / wall["threads plain"])
         wall_daemons.append(wall["daemons"] / wall["daemons plain"])
     oldest = _daemon_label(daemons[0])
@@ -771,6 +775,18 @@ def _scale_rows(
             "1.10x",
         ),
         _row(f"scale CPU/call {n} daemons at once / 1 thread x 1 daemon", Stats(daemons_ratio), "1.10x"),
+        # What the process pays for threads and daemons without the library: the part of the two lines
+        # above that is not the library's.
+        _row(f"scale CPU/call {SCALE_THREADS} threads / 1 thread, unwrapped", Stats(threads_plain)),
+        _row(f"scale CPU/call {n} daemons at once / 1 thread x 1 daemon, unwrapped", Stats(daemons_plain)),
+        _row(
+            f"scale the library's part: {SCALE_THREADS} threads, wrapped ratio / unwrapped ratio",
+            Stats([w / p for w, p in zip(threads_ratio, threads_plain, strict=True)]),
+        ),
+        _row(
+            f"scale the library's part: {n} daemons, wrapped ratio / unwrapped ratio",
+            Stats([w / p for w, p in zip(daemons_ratio, daemons_plain, strict=True)]),
+        ),
         _row(f"scale wall wrapped/unwrapped, 1 thread @ {oldest}", Stats(wall_one)),
         _row(f"scale wall wrapped/unwrapped, {SCALE_THREADS} threads @ {oldest}", Stats(wall_threads)),
         _row(f"scale wall wrapped/unwrapped, {n} daemons at once", Stats(wall_daemons)),
