@@ -71,15 +71,27 @@ def normalize(
     >>> ne.normalize(old, "/v1.41/images/json")[0]["RepoTags"]
     []
     """
-    version, engine = _source(headers, version, engine)
-    plan = make_plan(method, path, version=version, target=target, engine=engine)
+    # The common call (a path, a parsed or raw body, nothing else) is written out: a document whose source
+    # is its target costs about as much as these lines, a fifth of it the calls they save.
+    if headers or engine is not None:
+        version, engine = _source(headers, version, engine)
+    else:
+        engine = "docker"
+    if type(path) is str and type(method) is str and type(version) in _PLAIN and type(target) in _PLAIN:
+        plan = _cached_plan(method, path, version, target, None, engine)
+    else:
+        plan = make_plan(method, path, version=version, target=target, engine=engine)
     if status >= 400:
         return error_body(body, engine)
-    data = decode(body)
+    kind = type(body)
+    data = body if kind is dict or kind is list else decode(body)
     owned = inplace or data is not body  # decoded here: nothing else holds it, the chain may change it
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target)
     return plan.apply(data, owned=owned)
+
+
+_PLAIN = frozenset({str, type(None)})  # version and target as make_plan() caches them, without its checks
 
 
 def normalize_stream(
