@@ -8,7 +8,7 @@ from typing import Any
 
 from ._decoding import JSON, _loads, decode, error_body
 from ._errors import newer_than_target
-from ._plan import NEWEST, OLDEST, VERSIONS_V, Plan, _cached_plan, make_plan, resolve_target
+from ._plan import NEWEST, OLDEST, VERSIONS_V, Plan, _cached_plan, make_plan, plan_for, resolve_target
 from ._stream import StreamSplitter, iter_documents
 from ._versions import engine_of
 
@@ -72,15 +72,12 @@ def normalize(
     []
     """
     # The common call (a path, a parsed or raw body, nothing else) is written out: a document whose source
-    # is its target costs about as much as these lines, a fifth of it the calls they save.
+    # is its target costs about as much as these lines.
     if headers or engine is not None:
         version, engine = _source(headers, version, engine)
     else:
         engine = "docker"
-    if type(path) is str and type(method) is str and type(version) in _PLAIN and type(target) in _PLAIN:
-        plan = _cached_plan(method, path, version, target, None, engine)
-    else:
-        plan = make_plan(method, path, version=version, target=target, engine=engine)
+    plan = plan_for(method, path, version, target, engine)
     if status >= 400:
         return error_body(body, engine)
     kind = type(body)
@@ -89,9 +86,6 @@ def normalize(
     if plan.newer_than_target:
         newer_than_target(plan.method, path, plan.source, plan.target)
     return plan.apply(data, owned=owned)
-
-
-_PLAIN = frozenset({str, type(None)})  # version and target as make_plan() caches them, without its checks
 
 
 def normalize_stream(

@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from ._compiler import Step
     from ._registry import Registry
 
-__all__ = ["NEWEST", "OLDEST", "VERSIONS_V", "Machinery", "Plan", "machinery", "make_plan", "resolve_target"]
+__all__ = [
+    "NEWEST",
+    "OLDEST",
+    "VERSIONS_V",
+    "Machinery",
+    "Plan",
+    "machinery",
+    "make_plan",
+    "plan_for",
+    "resolve_target",
+]
 
 
 class Machinery(NamedTuple):
@@ -193,6 +203,18 @@ def make_plan(
 
 
 _HASHABLE = frozenset({str, Version})
+_KEYS = frozenset({str, Version, type(None)})
+
+
+def plan_for(
+    method: str, path: str, version: str | Version | None, target: str | Version | None, engine: str
+) -> Plan:
+    """:func:`make_plan` in Docker's registry, for the callers that make one for every answer
+    (``normalize()``, the transports): positional, and straight to the cache when the arguments are of the
+    types it keys."""
+    if type(path) is str and type(method) is str and type(version) in _KEYS and type(target) in _KEYS:
+        return _cached_plan(method, path, version, target, None, engine)
+    return _make_plan(method, path, version, target, None, engine)
 
 
 def _make_plan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from packaging.version import Version
@@ -66,3 +67,41 @@ def test_the_core_imports_no_http_library() -> None:
         "assert not {'requests', 'urllib3', 'docker'} & set(sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_headers_decide_reads_are_the_same_from_every_mapping() -> None:
+    # requests' CaseInsensitiveDict is read through its store (five look-ups), anything else in one pass;
+    # both must give what a case-insensitive get() of each name gives, the first of repeated names.
+    from requests.structures import CaseInsensitiveDict
+
+    pairs = [
+        ("Api-Version", "1.41"),
+        ("Content-Type", "application/json"),
+        ("Server", "Docker/20.10.24+dfsg1 (linux)"),
+        ("Date", "Thu, 03 Dec 2026 06:50:00 GMT"),
+        ("content-length", "5000"),
+    ]
+    expected = {"api-version": "1.41", "content-type": "application/json", "content-length": "5000",
+                "server": "Docker/20.10.24+dfsg1 (linux)"}
+    assert core._read(CaseInsensitiveDict(dict(pairs))) == expected
+    assert core._read(dict(pairs)) == expected
+    assert core._read(dict([*pairs, ("API-VERSION", "1.99")])) == expected  # the first one counts
+
+    class Listed(dict[str, str]):  # lower_items() without the store behind requests' own
+        def lower_items(self) -> Iterator[tuple[str, str]]:
+            return ((name.lower(), value) for name, value in self.items())
+
+    assert core._read(Listed(pairs)) == expected
+    assert core._read(CaseInsensitiveDict()) == {}
+
+
+def test_upgrade_is_seen_in_requests_headers() -> None:
+    import requests
+
+    from normalize_engine.transports.requests_adapter import _upgrade
+
+    plain = requests.Request("GET", "http://docker/v1.41/containers/json").prepare()
+    hijack = requests.Request(
+        "POST", "http://docker/v1.41/exec/x/start", headers={"Upgrade": "tcp", "Connection": "Upgrade"}
+    ).prepare()
+    assert not _upgrade(plain) and _upgrade(hijack)

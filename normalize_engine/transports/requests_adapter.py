@@ -75,7 +75,7 @@ def _upgrade(request: PreparedRequest) -> bool:
     ``CaseInsensitiveDict`` by its lower-case key, where ``in`` raises and catches a ``KeyError``."""
     headers = request.headers
     store = getattr(headers, "_store", None)
-    return "upgrade" in store if type(store) is dict else "Upgrade" in headers
+    return "upgrade" in store if isinstance(store, dict) else "Upgrade" in headers  # an OrderedDict
 
 
 # ------------------------------------------------------------------------------------------ adapter
