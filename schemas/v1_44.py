@@ -88,9 +88,12 @@ class ContainerDNSNames(Change):
         networks = settings.get("Networks") if type(settings) is dict else None
         if type(networks) is not dict:
             return data
-        missing = [net for net, ep in networks.items() if type(ep) is dict and "DNSNames" not in ep]
-        if not missing:
+        for ep in networks.values():  # most answers have nothing to do: tell it without a list
+            if type(ep) is dict and "DNSNames" not in ep:
+                break
+        else:
             return data
+        missing = [net for net, ep in networks.items() if type(ep) is dict and "DNSNames" not in ep]
         data = own(data)
         networks = edit(edit(data, "NetworkSettings"), "Networks")
         names: tuple[list[str], list[str]] | None = None

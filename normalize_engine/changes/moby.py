@@ -26,13 +26,7 @@ ZERO_TIME = "0001-01-01T00:00:00Z"
 
 def dedup(items: list[Any]) -> list[Any]:
     """Keep the first occurrence of each item, as moby's ``sliceutil.Dedup``."""
-    seen: set[Any] = set()
-    out = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return out
+    return list(dict.fromkeys(items))  # a dict keeps the order its keys came in
 
 
 def short_id(container_id: str) -> str:
