@@ -9,6 +9,11 @@ targets are stated in (instructions do not count cache misses or memory copies t
 
     python benchmarks/instructions.py                    # containers, images, inspect
     python benchmarks/instructions.py --only inspect
+    python benchmarks/instructions.py --only docker      # docker-py on the running daemons (tools/daemons.sh)
+
+``docker`` counts the whole client process of docker-py ``containers.list(all=True)`` of 50 containers (51
+requests), wrapped and unwrapped, on each daemon of ``daemons.json`` (their "main" role): the figure the
+docker-py lines of ``bench.py`` time, without the daemon's time and the noise of the machine.
 
 Needs valgrind (Debian: ``apt install valgrind``); about a minute a workload.
 """
@@ -64,8 +69,71 @@ def _child(data: str, mode: str) -> None:
             ne.normalize(document, path)
 
 
-def _count(data: str, mode: str) -> int:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+DOCKER_COUNT = 50  # containers of the docker workload (bench.py's docker-py lines list 200)
+
+
+def _docker_child(socket: str, mode: str) -> None:
+    """What runs under valgrind for the docker workload: a client, one warm listing (connections, plans and
+    chains built), then two more in the modes ending in ``run``."""
+    import gc
+
+    import docker
+
+    import normalize_engine as ne
+
+    client = docker.DockerClient(base_url=socket, timeout=60)
+    if mode.startswith("wrapped"):
+        client = ne.wrap(client)
+    filters = {"label": "com.example.ne.bench"}
+    assert len(client.containers.list(all=True, filters=filters)) == DOCKER_COUNT
+    gc.disable()
+    if mode.endswith("run"):
+        for _ in range(2):
+            client.containers.list(all=True, filters=filters)
+
+
+def _docker_rows() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench
+    import docker
+
+    if not bench.DAEMONS_JSON.exists():
+        print(f"docker: no daemon is running ({bench.DAEMONS_JSON}; tools/daemons.sh start)", file=sys.stderr)
+        return []
+    rows = []
+    for entry in json.loads(bench.DAEMONS_JSON.read_text()):
+        if entry.get("role", "main") != "main":
+            continue
+        api = docker.DockerClient(base_url=entry["socket"], timeout=60).api
+        bench._remove_bench_containers(api)
+        image = bench._bench_image(api)
+        try:
+            for i in range(DOCKER_COUNT):
+                api.create_container(
+                    image, command=["true"], name=f"{bench.BENCH_PREFIX}{i}", labels={bench.BENCH_LABEL: "1"}
+                )
+            socket = entry["socket"]
+            # per listing: (two listings - none) / 2
+            plain = (_count(socket, "plain-run", "docker") - _count(socket, "plain", "docker")) / 2
+            row: dict[str, Any] = {"workload": f"docker {entry['version']}", "unwrapped": plain}
+            for decoder in ("json", "orjson"):
+                env = {"NORMALIZE_ENGINE_JSON": decoder}
+                wrapped = (
+                    _count(socket, "wrapped-run", "docker", env) - _count(socket, "wrapped", "docker", env)
+                ) / 2
+                row[decoder] = wrapped / plain
+        finally:
+            bench._remove_bench_containers(api)
+        rows.append(row)
+        print(
+            f"docker-py list {DOCKER_COUNT} @ {entry['version']}: unwrapped {plain / 1e6:.1f}M instructions "
+            f"a listing; wrapped / unwrapped [json] {row['json']:.3f}x, [orjson] {row['orjson']:.3f}x"
+        )
+    return rows
+
+
+def _count(data: str, mode: str, child: str = "normalize", env: dict[str, str] | None = None) -> int:
+    env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
     run = subprocess.run(
         [
             "valgrind",
@@ -73,7 +141,7 @@ def _count(data: str, mode: str) -> int:
             "--callgrind-out-file=/dev/null",
             sys.executable,
             __file__,
-            "--child",
+            "--child" if child == "normalize" else "--docker-child",
             data,
             mode,
         ],
@@ -92,15 +160,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="containers,images,inspect")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--docker-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(*args.child)
+        return 0
+    if args.docker_child:
+        _docker_child(*args.docker_child)
         return 0
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: apt install valgrind", file=sys.stderr)
         return 2
     rows: list[dict[str, Any]] = []
     for which in args.only.split(","):
+        if which == "docker":
+            rows += _docker_rows()
+            continue
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
             json.dump(_bodies(which), out)
         try:
