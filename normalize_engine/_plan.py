@@ -192,18 +192,12 @@ def make_plan(
     Plans are immutable and cached by their arguments, so a request seen before (inspecting the same
     container again, polling a list) costs one dictionary look-up.
     """
-    if (
-        type(path) is str
-        and type(method) is str
-        and (version is None or type(version) in _HASHABLE)
-        and (target is None or type(target) in _HASHABLE)
-    ):
+    if type(path) is str and type(method) is str and type(version) in _KEYS and type(target) in _KEYS:
         return _cached_plan(method, path, version, target, registry, engine)
     return _make_plan(method, path, version, target, registry, engine)
 
 
-_HASHABLE = frozenset({str, Version})
-_KEYS = frozenset({str, Version, type(None)})
+_KEYS = frozenset({str, Version, type(None)})  # the types of version and target that the plan cache keys
 
 
 def plan_for(

@@ -165,8 +165,9 @@ def _engine(read: dict[str, str]) -> str:  # _registry.engine_of, on what _read 
 
 
 def _read(headers: Mapping[str, str]) -> dict[str, str]:
-    """The headers :func:`decide` reads, by lower-case name: one pass costs less than looking up names a
-    case-insensitive mapping lacks (requests' ``CaseInsensitiveDict`` raises and catches a ``KeyError``)."""
+    """The headers :func:`decide` reads, by lower-case name: requests' ``CaseInsensitiveDict`` by look-ups
+    in its store of lower-case names (its own look-up of a name it lacks raises and catches a
+    ``KeyError``), any other mapping in one pass over its items."""
     read: dict[str, str] = {}
     lower_items = getattr(headers, "lower_items", None)  # requests' CaseInsensitiveDict
     if lower_items is not None:
